@@ -1,0 +1,219 @@
+//! The project file `claimlens.toml`: entities, aliases and exclusions the
+//! user declares, figure conflicts they chose to keep, and limits.
+//!
+//! ```toml
+//! [[entity]]
+//! name = "Alexander Lukashenko"
+//! type = "person"                # person | organization | place
+//! aliases = ["Lukashenka", "Batka"]
+//! description = "President of Belarus"
+//!
+//! [exclude]
+//! names = ["Full Article", "Read more"]
+//!
+//! [limits]
+//! max_file_bytes = 10_000_000
+//!
+//! [[figures.keep]]               # written by the "keep as is" code action
+//! file = "interviews/2025-03-13.txt"
+//! text = "24 million tonnes"
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::entities::{DeclaredEntity, EntityConfig};
+
+/// File name of the project file, looked up at each workspace root.
+pub const FILE_NAME: &str = "claimlens.toml";
+
+/// Default limit above which a file is skipped (bytes).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The effective configuration of a corpus.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub entities: EntityConfig,
+    pub kept_figures: Vec<KeptFigure>,
+    pub max_file_bytes: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            entities: EntityConfig::default(),
+            kept_figures: Vec::new(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// A figure the user chose to keep although other articles disagree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptFigure {
+    /// Path relative to the workspace root, `/`-separated.
+    pub file: String,
+    /// The figure's text as written ("24 million tonnes").
+    pub text: String,
+}
+
+/// The file as written; every section optional.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFile {
+    #[serde(default, rename = "entity", skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<DeclaredEntity>,
+    #[serde(default, skip_serializing_if = "Exclude::is_empty")]
+    pub exclude: Exclude,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+    #[serde(default, skip_serializing_if = "Figures::is_empty")]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclude {
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+impl Exclude {
+    fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub max_file_bytes: Option<u64>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
+    #[serde(default)]
+    pub keep: Vec<KeptFigure>,
+}
+
+impl Figures {
+    fn is_empty(&self) -> bool {
+        self.keep.is_empty()
+    }
+}
+
+/// Why a project file could not be used.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl ProjectFile {
+    pub fn parse(text: &str, path: &str) -> Result<ProjectFile, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError {
+            path: path.to_string(),
+            message: e.to_string().trim().to_string(),
+        })
+    }
+
+    /// Read `claimlens.toml` in `root`; `Ok(None)` when there is none.
+    pub fn load(root: &Path) -> Result<Option<ProjectFile>, ConfigError> {
+        let path = root.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => ProjectFile::parse(&text, &path.display().to_string()).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(ConfigError {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+impl Config {
+    /// Combine the project files of every workspace root.
+    pub fn from_files<'a>(files: impl IntoIterator<Item = &'a ProjectFile>) -> Config {
+        let mut cfg = Config::default();
+        for f in files {
+            cfg.entities.entities.extend(f.entities.iter().cloned());
+            cfg.entities.exclude.extend(f.exclude.names.iter().cloned());
+            cfg.kept_figures.extend(f.figures.keep.iter().cloned());
+            if let Some(max) = f.limits.as_ref().and_then(|l| l.max_file_bytes) {
+                cfg.max_file_bytes = max;
+            }
+        }
+        cfg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::entities::EntityKind;
+
+    #[test]
+    fn parses_every_section() {
+        let f = ProjectFile::parse(
+            r#"
+[[entity]]
+name = "Alexander Lukashenko"
+type = "person"
+aliases = ["Lukashenka"]
+description = "President of Belarus"
+
+[[entity]]
+name = "BelTA"
+type = "organization"
+
+[exclude]
+names = ["Full Article"]
+
+[limits]
+max_file_bytes = 1000
+
+[[figures.keep]]
+file = "a.txt"
+text = "24 million tonnes"
+"#,
+            "claimlens.toml",
+        )
+        .unwrap();
+        let cfg = Config::from_files([&f]);
+        assert_eq!(cfg.entities.entities.len(), 2);
+        assert_eq!(cfg.entities.entities[0].kind, Some(EntityKind::Person));
+        assert_eq!(cfg.entities.exclude, vec!["Full Article"]);
+        assert_eq!(cfg.max_file_bytes, 1000);
+        assert_eq!(cfg.kept_figures[0].text, "24 million tonnes");
+        // round trip
+        let again = ProjectFile::parse(&f.to_toml(), "x").unwrap();
+        assert_eq!(again.entities.len(), 2);
+    }
+
+    #[test]
+    fn reports_errors_with_location() {
+        let err = ProjectFile::parse("[[entity]]\nname = 3\n", "claimlens.toml").unwrap_err();
+        assert!(err.to_string().contains("claimlens.toml"), "{err}");
+        assert!(err.message.contains("line 2"), "{}", err.message);
+        let err =
+            ProjectFile::parse("[[entity]]\nname = \"X\"\ntype = \"robot\"\n", "c").unwrap_err();
+        assert!(
+            err.message.contains("robot") || err.message.contains("variant"),
+            "{}",
+            err.message
+        );
+        assert!(ProjectFile::parse("[bogus]\n", "c").is_err());
+    }
+}

@@ -1,0 +1,367 @@
+//! The corpus index: every document's text and analysis, and the
+//! corpus-level indexes (entities, claims, figures) kept up to date one
+//! document at a time.
+//!
+//! Documents are keyed by path. Whether a text came from disk or from an
+//! editor buffer is the caller's business; the corpus holds the text that
+//! answers should follow.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::claims::{ClaimIndex, Link};
+use super::config::Config;
+use super::dates::Date;
+use super::entities::{DocId, EntityId, EntityIndex, EntityInfo, EntityKind};
+use super::figures::{Figure, FigureIndex};
+use super::span::Span;
+use super::statements::Statement;
+use super::text::LineIndex;
+use super::{DocAnalysis, analyze};
+
+/// One document of the corpus.
+#[derive(Debug)]
+pub struct Document {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    pub analysis: Arc<DocAnalysis>,
+}
+
+/// A finding about a document, shown as a diagnostic by the server and as a
+/// line of the report by the CLI.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub span: Span,
+    pub code: &'static str,
+    pub message: String,
+    /// Places elsewhere that the finding refers to, with a short label.
+    pub related: Vec<(DocId, Span, String)>,
+}
+
+pub const INCONSISTENT_FIGURE: &str = "inconsistent-figure";
+
+/// A statement and where it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatementRef {
+    pub doc: DocId,
+    pub statement: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct Corpus {
+    config: Config,
+    docs: Vec<Option<Document>>,
+    by_path: FxHashMap<PathBuf, DocId>,
+    free: Vec<DocId>,
+    entities: EntityIndex,
+    claims: ClaimIndex,
+    figures: FigureIndex,
+}
+
+impl Corpus {
+    pub fn new(config: Config) -> Corpus {
+        Corpus {
+            entities: EntityIndex::new(config.entities.clone()),
+            config,
+            ..Corpus::default()
+        }
+    }
+
+    /// Analyse and index many documents at once, in parallel.
+    pub fn build(config: Config, files: Vec<(PathBuf, Arc<str>)>) -> Corpus {
+        let mut corpus = Corpus::new(config);
+        let analysed: Vec<_> = files
+            .into_par_iter()
+            .map(|(path, text)| {
+                let a = analyze(&text, &corpus.config);
+                (path, text, a)
+            })
+            .collect();
+        for (path, text, a) in analysed {
+            corpus.upsert(path, text, Arc::new(a));
+        }
+        corpus
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Replace the configuration. Per-document analyses depend on it, so the
+    /// caller re-analyses every document afterwards (see [`Corpus::reanalyze_all`]).
+    pub fn set_config(&mut self, config: Config) {
+        self.entities.set_config(config.entities.clone());
+        self.config = config;
+    }
+
+    /// Re-analyse every document with the current configuration.
+    pub fn reanalyze_all(&mut self) -> Vec<DocId> {
+        let work: Vec<(PathBuf, Arc<str>)> = self
+            .documents()
+            .map(|(_, d)| (d.path.clone(), d.text.clone()))
+            .collect();
+        let cfg = &self.config;
+        let analysed: Vec<_> = work
+            .into_par_iter()
+            .map(|(p, t)| {
+                let a = analyze(&t, cfg);
+                (p, t, a)
+            })
+            .collect();
+        let mut all = Vec::new();
+        for (p, t, a) in analysed {
+            all.extend(self.upsert(p, t, Arc::new(a)));
+        }
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+
+    pub fn doc_id(&self, path: &Path) -> Option<DocId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn doc(&self, id: DocId) -> Option<&Document> {
+        self.docs.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// All documents, in path order.
+    pub fn documents(&self) -> impl Iterator<Item = (DocId, &Document)> {
+        let mut ids: Vec<(&PathBuf, DocId)> = self.by_path.iter().map(|(p, &id)| (p, id)).collect();
+        ids.sort();
+        ids.into_iter()
+            .filter_map(|(_, id)| self.doc(id).map(|d| (id, d)))
+    }
+
+    /// Insert or replace a document. Returns every document whose
+    /// corpus-level answers may have changed (the document itself included).
+    pub fn upsert(
+        &mut self,
+        path: PathBuf,
+        text: Arc<str>,
+        analysis: Arc<DocAnalysis>,
+    ) -> Vec<DocId> {
+        let id = match self.by_path.get(&path) {
+            Some(&id) => id,
+            None => {
+                let id = self.free.pop().unwrap_or(self.docs.len() as DocId);
+                if id as usize == self.docs.len() {
+                    self.docs.push(None);
+                }
+                self.by_path.insert(path.clone(), id);
+                id
+            }
+        };
+        let lines = LineIndex::new(&text);
+        self.entities
+            .update(id, Arc::new(analysis.entities.clone()));
+        let mut changed = vec![id];
+        changed.extend(self.claims.update(id, Arc::new(analysis.claims.clone())));
+        changed.extend(self.figures.update(id, Arc::new(analysis.figures.clone())));
+        self.docs[id as usize] = Some(Document {
+            path,
+            text,
+            lines,
+            analysis,
+        });
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+
+    /// Remove a document. Returns the documents whose answers may have changed.
+    pub fn remove(&mut self, path: &Path) -> Vec<DocId> {
+        let Some(id) = self.by_path.remove(path) else {
+            return Vec::new();
+        };
+        self.docs[id as usize] = None;
+        self.free.push(id);
+        self.entities.remove(id);
+        let mut changed = self.claims.remove(id);
+        changed.extend(self.figures.remove(id));
+        changed.retain(|&d| d != id);
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+
+    // ------------------------------------------------------------ entities
+
+    pub fn entity_index(&self) -> &EntityIndex {
+        &self.entities
+    }
+
+    /// The entity mention under `offset`.
+    pub fn entity_at(&self, doc: DocId, offset: usize) -> Option<(Span, EntityId)> {
+        self.entities.mention_at(doc, offset)
+    }
+
+    pub fn entity(&self, id: EntityId) -> Option<EntityInfo> {
+        self.entities.entity(id)
+    }
+
+    /// The accepted entity mentions of a document, sorted.
+    pub fn mentions(&self, doc: DocId) -> Vec<(Span, EntityId, EntityKind)> {
+        self.entities.doc_mentions(doc)
+    }
+
+    // ------------------------------------------------------------ claims
+
+    pub fn claim_index(&self) -> &ClaimIndex {
+        &self.claims
+    }
+
+    /// The statements of `doc` that contain `offset`, innermost first.
+    pub fn statements_at(&self, doc: DocId, offset: usize) -> Vec<u32> {
+        let Some(d) = self.doc(doc) else {
+            return Vec::new();
+        };
+        let mut hits: Vec<(usize, u32)> = d
+            .analysis
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.span.contains(offset))
+            .map(|(i, s)| (s.span.len(), i as u32))
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter().map(|(_, i)| i).collect()
+    }
+
+    pub fn statement(&self, r: StatementRef) -> Option<&Statement> {
+        self.doc(r.doc)?
+            .analysis
+            .statements
+            .get(r.statement as usize)
+    }
+
+    /// The other occurrences of the claim made at `offset`: the innermost
+    /// statement there that is repeated elsewhere, with its links ordered by
+    /// article date (undated articles after dated ones, then corpus order).
+    pub fn claim_at(&self, doc: DocId, offset: usize) -> Option<(StatementRef, Vec<StatementRef>)> {
+        for st in self.statements_at(doc, offset) {
+            let links = self.claims.links(doc, st);
+            if !links.is_empty() {
+                let here = StatementRef { doc, statement: st };
+                return Some((here, self.order_links(&links)));
+            }
+        }
+        None
+    }
+
+    fn order_links(&self, links: &[Link]) -> Vec<StatementRef> {
+        let mut refs: Vec<(Option<Date>, &Path, u32, StatementRef)> = links
+            .iter()
+            .filter_map(|l| {
+                let d = self.doc(l.doc)?;
+                let span = d.analysis.statements.get(l.statement as usize)?.span;
+                Some((
+                    d.analysis.date,
+                    d.path.as_path(),
+                    span.start,
+                    StatementRef {
+                        doc: l.doc,
+                        statement: l.statement,
+                    },
+                ))
+            })
+            .collect();
+        // dated first, earliest first; then path order; then position
+        refs.sort_by(|a, b| {
+            let ka = (a.0.is_none(), a.0, a.1, a.2);
+            let kb = (b.0.is_none(), b.0, b.1, b.2);
+            ka.cmp(&kb)
+        });
+        refs.into_iter().map(|r| r.3).collect()
+    }
+
+    // ------------------------------------------------------------ figures
+
+    pub fn figure_index(&self) -> &FigureIndex {
+        &self.figures
+    }
+
+    pub fn figure_at(&self, doc: DocId, offset: usize) -> Option<(u32, &Figure)> {
+        let d = self.doc(doc)?;
+        d.analysis
+            .figures
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.span.touches(offset))
+            .map(|(i, f)| (i as u32, f))
+    }
+
+    pub fn figure(&self, doc: DocId, index: u32) -> Option<&Figure> {
+        self.doc(doc)?.analysis.figures.get(index as usize)
+    }
+
+    /// The findings (diagnostics) of one document.
+    pub fn findings(&self, doc: DocId) -> Vec<Finding> {
+        let Some(d) = self.doc(doc) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for c in self.figures.conflicts(doc, &self.claims) {
+            let Some(fig) = d.analysis.figures.get(c.figure as usize) else {
+                continue;
+            };
+            if self.is_kept(d, fig) {
+                continue;
+            }
+            let mine = fig.span.of(&d.text);
+            let mut related = Vec::new();
+            let mut others = Vec::new();
+            for &(od, of) in &c.others {
+                let Some(odoc) = self.doc(od) else { continue };
+                let Some(other) = odoc.analysis.figures.get(of as usize) else {
+                    continue;
+                };
+                let t = other.span.of(&odoc.text).to_string();
+                let name = display_name(&odoc.path);
+                related.push((od, other.span, format!("{name} gives {t}")));
+                others.push(format!("{t} ({name})"));
+            }
+            if related.is_empty() {
+                continue;
+            }
+            out.push(Finding {
+                span: fig.span,
+                code: INCONSISTENT_FIGURE,
+                message: format!("{mine} disagrees with {}", others.join(", ")),
+                related,
+            });
+        }
+        out
+    }
+
+    fn is_kept(&self, d: &Document, fig: &Figure) -> bool {
+        if self.config.kept_figures.is_empty() {
+            return false;
+        }
+        let text = fig.span.of(&d.text);
+        let path = d.path.to_string_lossy().replace('\\', "/");
+        self.config
+            .kept_figures
+            .iter()
+            .any(|k| k.text == text && (path.ends_with(&format!("/{}", k.file)) || path == k.file))
+    }
+}
+
+/// A short name for a document in messages: its file name.
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}

@@ -1,0 +1,341 @@
+//! `claimlens check`: annotate a corpus from the terminal, as text or JSON.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::{CheckArgs, Format, Section};
+use crate::analysis::config::{Config, ProjectFile};
+use crate::analysis::corpus::{Corpus, Document};
+use crate::analysis::span::Span;
+use crate::analysis::text::Encoding;
+use crate::workspace;
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    match check(args, &mut std::io::stdout().lock()) {
+        Ok(flagged) => ExitCode::from(if flagged { 1 } else { 0 }),
+        Err(msg) => {
+            eprintln!("claimlens: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Load the corpus named by `paths`; errors are usage or I/O problems.
+pub fn load(paths: &[PathBuf]) -> Result<(Corpus, Vec<(PathBuf, String)>), String> {
+    let mut files = Vec::new();
+    let mut roots = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if meta.is_dir() {
+            roots.push(p.clone());
+            files.extend(workspace::discover(p));
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut projects = Vec::new();
+    for r in &roots {
+        if let Some(f) = ProjectFile::load(r).map_err(|e| e.to_string())? {
+            projects.push(f);
+        }
+    }
+    let config = Config::from_files(projects.iter());
+    let mut texts = Vec::new();
+    let mut skipped = Vec::new();
+    for f in files {
+        match workspace::read_text(&f, config.max_file_bytes) {
+            Ok(t) => texts.push((f, Arc::<str>::from(t))),
+            Err(e) => skipped.push((f, e.to_string())),
+        }
+    }
+    Ok((Corpus::build(config, texts), skipped))
+}
+
+fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
+    let (corpus, skipped) = load(&args.paths)?;
+    for (p, why) in &skipped {
+        eprintln!("claimlens: {}: {why}", p.display());
+    }
+    let base = common_base(&args.paths);
+    let show = |s: Section| args.show.is_empty() || args.show.contains(&s);
+    let report = Report {
+        corpus: &corpus,
+        base: &base,
+    };
+    let findings: usize = corpus
+        .documents()
+        .map(|(id, _)| corpus.findings(id).len())
+        .sum();
+    let io = |e: std::io::Error| format!("cannot write output: {e}");
+    match args.format {
+        Format::Json => {
+            let mut v = json!({
+                "files": corpus.len(),
+                "skipped": skipped.iter().map(|(p, w)| json!({"path": report.rel(p), "reason": w})).collect::<Vec<_>>(),
+            });
+            if show(Section::Entities) {
+                v["entities"] = report.entities_json();
+            }
+            if show(Section::Claims) {
+                v["claims"] = report.claims_json();
+            }
+            if show(Section::Conflicts) {
+                v["conflicts"] = report.conflicts_json();
+            }
+            serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| e.to_string())?;
+            writeln!(out).map_err(io)?;
+        }
+        Format::Text => {
+            let bytes: usize = corpus.documents().map(|(_, d)| d.text.len()).sum();
+            writeln!(
+                out,
+                "{} files, {} bytes{}",
+                corpus.len(),
+                bytes,
+                if skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} skipped", skipped.len())
+                }
+            )
+            .map_err(io)?;
+            if show(Section::Entities) {
+                report.entities_text(out).map_err(io)?;
+            }
+            if show(Section::Claims) {
+                report.claims_text(out).map_err(io)?;
+            }
+            if show(Section::Conflicts) {
+                report.conflicts_text(out).map_err(io)?;
+            }
+        }
+    }
+    Ok(findings > 0)
+}
+
+fn common_base(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        _ => PathBuf::new(),
+    }
+}
+
+struct Report<'a> {
+    corpus: &'a Corpus,
+    base: &'a Path,
+}
+
+impl Report<'_> {
+    fn rel(&self, p: &Path) -> String {
+        p.strip_prefix(self.base).unwrap_or(p).display().to_string()
+    }
+
+    /// `file:line:col` (1-based, columns in characters).
+    fn loc(&self, d: &Document, span: Span) -> String {
+        let p = d
+            .lines
+            .position(&d.text, span.start as usize, Encoding::Utf32);
+        format!("{}:{}:{}", self.rel(&d.path), p.line + 1, p.col + 1)
+    }
+
+    fn loc_json(&self, d: &Document, span: Span) -> Value {
+        let p = d
+            .lines
+            .position(&d.text, span.start as usize, Encoding::Utf32);
+        json!({"path": self.rel(&d.path), "line": p.line + 1, "column": p.col + 1,
+               "start": span.start, "end": span.end, "text": span.of(&d.text)})
+    }
+
+    fn entity_ids(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = self
+            .corpus
+            .documents()
+            .flat_map(|(id, _)| self.corpus.mentions(id).into_iter().map(|m| m.1))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    fn entities_json(&self) -> Value {
+        let mut out = Vec::new();
+        for id in self.entity_ids() {
+            let Some(e) = self.corpus.entity(id) else {
+                continue;
+            };
+            let mentions: Vec<Value> = e
+                .mentions
+                .iter()
+                .filter_map(|&(d, s)| self.corpus.doc(d).map(|doc| self.loc_json(doc, s)))
+                .collect();
+            out.push(json!({
+                "name": e.canonical,
+                "type": e.kind.map(|k| k.as_str()),
+                "description": e.description,
+                "roles": e.roles,
+                "aliases": e.aliases.iter().map(|(a, n)| json!({"name": a, "count": n})).collect::<Vec<_>>(),
+                "mentions": mentions,
+            }));
+        }
+        Value::Array(out)
+    }
+
+    fn entities_text(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut ents: Vec<_> = self
+            .entity_ids()
+            .into_iter()
+            .filter_map(|id| self.corpus.entity(id))
+            .collect();
+        ents.sort_by(|a, b| {
+            b.mentions
+                .len()
+                .cmp(&a.mentions.len())
+                .then(a.canonical.cmp(&b.canonical))
+        });
+        writeln!(out, "\nentities: {}", ents.len())?;
+        for e in ents {
+            let mut files: Vec<u32> = e.mentions.iter().map(|m| m.0).collect();
+            files.dedup();
+            files.sort_unstable();
+            files.dedup();
+            let kind = e.kind.map(|k| k.as_str()).unwrap_or("entity");
+            write!(
+                out,
+                "  {} ({kind}): {} mentions in {} files",
+                e.canonical,
+                e.mentions.len(),
+                files.len()
+            )?;
+            let aliases: Vec<&str> = e
+                .aliases
+                .iter()
+                .map(|a| a.0.as_str())
+                .filter(|a| *a != e.canonical)
+                .collect();
+            if !aliases.is_empty() {
+                write!(out, "; also {}", aliases.join(", "))?;
+            }
+            if !e.roles.is_empty() {
+                write!(out, "; {}", e.roles.join("; "))?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn claims_json(&self) -> Value {
+        let groups = self.corpus.claim_index().groups();
+        Value::Array(
+            groups
+                .iter()
+                .map(|g| {
+                    Value::Array(
+                        g.iter()
+                            .filter_map(|&(d, st)| {
+                                let doc = self.corpus.doc(d)?;
+                                let s = doc.analysis.statements.get(st as usize)?;
+                                let mut v = self.loc_json(doc, s.span);
+                                v["speaker"] = json!(s.speaker);
+                                Some(v)
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn claims_text(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let groups = self.corpus.claim_index().groups();
+        writeln!(out, "\nrepeated claims: {}", groups.len())?;
+        for (i, g) in groups.iter().enumerate() {
+            writeln!(out, "  claim {}:", i + 1)?;
+            for &(d, st) in g {
+                let Some(doc) = self.corpus.doc(d) else {
+                    continue;
+                };
+                let Some(s) = doc.analysis.statements.get(st as usize) else {
+                    continue;
+                };
+                let who = s
+                    .speaker
+                    .as_deref()
+                    .map(|w| format!(" [{w}]"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "    {}{who}: {}",
+                    self.loc(doc, s.span),
+                    snippet(s.span.of(&doc.text), 100)
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn conflicts_json(&self) -> Value {
+        let mut out = Vec::new();
+        for (id, doc) in self.corpus.documents() {
+            for f in self.corpus.findings(id) {
+                let mut v = self.loc_json(doc, f.span);
+                v["code"] = json!(f.code);
+                v["message"] = json!(f.message);
+                v["related"] = Value::Array(
+                    f.related
+                        .iter()
+                        .filter_map(|(d, s, label)| {
+                            let od = self.corpus.doc(*d)?;
+                            let mut r = self.loc_json(od, *s);
+                            r["label"] = json!(label);
+                            Some(r)
+                        })
+                        .collect(),
+                );
+                out.push(v);
+            }
+        }
+        Value::Array(out)
+    }
+
+    fn conflicts_text(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let mut lines = Vec::new();
+        for (id, doc) in self.corpus.documents() {
+            for f in self.corpus.findings(id) {
+                lines.push(format!(
+                    "  {}: warning[{}]: {}",
+                    self.loc(doc, f.span),
+                    f.code,
+                    f.message
+                ));
+                for (d, s, label) in &f.related {
+                    if let Some(od) = self.corpus.doc(*d) {
+                        lines.push(format!("    see {}: {label}", self.loc(od, *s)));
+                    }
+                }
+            }
+        }
+        writeln!(
+            out,
+            "\nfigure conflicts: {}",
+            lines.iter().filter(|l| !l.starts_with("    ")).count()
+        )?;
+        for l in lines {
+            writeln!(out, "{l}")?;
+        }
+        Ok(())
+    }
+}
+
+/// At most `max` characters of `s` on one line.
+pub fn snippet(s: &str, max: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
