@@ -313,7 +313,8 @@ impl Corpus {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for c in self.figures.conflicts(doc, &self.claims) {
+        let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
+        for c in self.figures.conflicts(doc, &same_claim) {
             let Some(fig) = d.analysis.figures.get(c.figure as usize) else {
                 continue;
             };

@@ -60,6 +60,14 @@ impl ClaimIndex {
         Vec::new()
     }
 
+    /// Do statements `a` and `b`, each as (document, statement index), make
+    /// the same claim (directly linked or in one claim group)?
+    pub fn is_linked(&self, a: (DocId, u32), b: (DocId, u32)) -> bool {
+        self.links(a.0, a.1)
+            .iter()
+            .any(|l| (l.doc, l.statement) == b)
+    }
+
     /// All claim groups with at least two members: (doc, statement) lists.
     pub fn groups(&self) -> Vec<Vec<(DocId, u32)>> {
         Vec::new()

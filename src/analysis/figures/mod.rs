@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use super::claims::ClaimIndex;
 use super::entities::DocId;
 use super::span::Span;
 use super::statements::Statement;
@@ -36,6 +35,9 @@ pub fn extract(
     Vec::new()
 }
 
+/// Do two statements, each as (document, statement index), make the same claim?
+pub type SameClaim<'a> = dyn Fn((DocId, u32), (DocId, u32)) -> bool + 'a;
+
 /// A figure that disagrees with figures elsewhere about the same quantity.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conflict {
@@ -64,15 +66,21 @@ impl FigureIndex {
         Vec::new()
     }
 
-    /// Conflicts of one document's figures, given the current claim links.
-    pub fn conflicts(&self, doc: DocId, claims: &ClaimIndex) -> Vec<Conflict> {
-        let _ = (doc, claims);
+    /// Conflicts of one document's figures. `same_claim(a, b)` tells whether
+    /// two statements, as (document, statement index), make the same claim.
+    pub fn conflicts(&self, doc: DocId, same_claim: &SameClaim) -> Vec<Conflict> {
+        let _ = (doc, same_claim);
         Vec::new()
     }
 
     /// Other mentions of the same quantity as `doc`'s figure `figure`.
-    pub fn same_quantity(&self, doc: DocId, figure: u32, claims: &ClaimIndex) -> Vec<(DocId, u32)> {
-        let _ = (doc, figure, claims);
+    pub fn same_quantity(
+        &self,
+        doc: DocId,
+        figure: u32,
+        same_claim: &SameClaim,
+    ) -> Vec<(DocId, u32)> {
+        let _ = (doc, figure, same_claim);
         Vec::new()
     }
 }
