@@ -1,0 +1,1091 @@
+//! Recognising figures in a document: a number (see [`super::numbers`])
+//! with what surrounds it — a currency before it, a scale, unit, percent
+//! sign or counted noun after it, a hedge before or after it, a second
+//! number making a range — or a date expression (see [`crate::analysis::dates`]).
+//!
+//! The scan is a single pass over the shared tokens that looks closer only
+//! at tokens that can start a figure (digits, number words, month names,
+//! currency signs), so that most of the text costs one comparison per token.
+
+use crate::analysis::dates::{Date, DateMatch, DateScanner, days_from_civil, year_value};
+use crate::analysis::span::Span;
+use crate::analysis::statements::Statement;
+use crate::analysis::tokens::{Token, TokenKind};
+
+use super::interval::{self, Qualifier};
+use super::measure;
+use super::numbers::{self, Form, Lower, Num, Scanner, lower};
+use super::units::{self, DATE, Dim, ORDINAL, PERCENT, Unit};
+use super::{Figure, Style, flag};
+
+/// A unit found after a number: the unit, the token after it, and for a
+/// hyphenated unit the noun it qualifies ("six-mile trip").
+type UnitAfter = (Unit, usize, Option<(String, usize)>);
+
+/// A figure before its measured thing and links are known.
+#[derive(Clone, Debug)]
+pub(crate) struct Raw {
+    /// Token range of the whole figure, qualifier included.
+    pub start: usize,
+    pub end: usize,
+    pub unit: Unit,
+    /// Value in the shown unit, and the range when one was written.
+    pub value: f64,
+    pub range: Option<(f64, f64)>,
+    /// Rounding half-width in the shown unit.
+    pub precision: f64,
+    pub qualifier: Qualifier,
+    pub qualifier_span: Option<Span>,
+    pub form: Form,
+    pub number: Span,
+    pub scale: f64,
+    /// Counted noun for counts ("student"), or the noun after a hyphenated
+    /// unit ("six-mile trip" → "trip").
+    pub noun: Option<(String, usize)>,
+    pub date: Option<DateMatch>,
+    pub flags: u16,
+}
+
+pub(crate) struct Ctx<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Token],
+    pub sc: Scanner<'a>,
+    pub ds: DateScanner<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(text: &'a str, toks: &'a [Token]) -> Ctx<'a> {
+        Ctx {
+            text,
+            toks,
+            sc: Scanner::new(text, toks),
+            ds: DateScanner::new(text, toks),
+        }
+    }
+
+    pub fn t(&self, i: usize) -> &'a str {
+        self.toks.get(i).map(|t| t.text(self.text)).unwrap_or("")
+    }
+
+    pub fn low(&self, i: usize) -> Lower {
+        lower(self.t(i))
+    }
+
+    pub fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
+    }
+
+    pub fn is_num(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Number)
+    }
+
+    pub fn glued(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| !t.space_before())
+    }
+
+    pub fn span(&self, a: usize, b: usize) -> Span {
+        let b = b.max(a + 1).min(self.toks.len());
+        Span::new(
+            self.toks[a].span.start as usize,
+            self.toks[b - 1].span.end as usize,
+        )
+    }
+
+    /// Can a figure start at token `i`? Cheap: most tokens answer no from
+    /// their kind and first byte.
+    fn may_start(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        match t.kind {
+            TokenKind::Number => true,
+            TokenKind::Punct => {
+                let s = t.text(self.text);
+                matches!(
+                    s,
+                    "$" | "€"
+                        | "£"
+                        | "¥"
+                        | "₽"
+                        | "₹"
+                        | "₿"
+                        | "₴"
+                        | "₡"
+                        | "₾"
+                        | "₭"
+                        | "-"
+                        | "−"
+                        | "."
+                ) && self
+                    .toks
+                    .get(i + 1)
+                    .is_some_and(|n| n.kind == TokenKind::Number || n.kind == TokenKind::Word)
+            }
+            TokenKind::Word => {
+                let s = t.text(self.text);
+                let b = s.as_bytes()[0].to_ascii_lowercase();
+                if s.len() > 12 || !b"abcdefhjlmnopqrstuvwzg".contains(&b) {
+                    return false;
+                }
+                let w = lower(s);
+                let w = w.as_str();
+                numbers::is_number_word(w)
+                    || matches!(
+                        w,
+                        "a" | "an"
+                            | "half"
+                            | "few"
+                            | "several"
+                            | "couple"
+                            | "minus"
+                            | "negative"
+                            | "tens"
+                            | "dozens"
+                            | "hundreds"
+                            | "thousands"
+                            | "millions"
+                            | "billions"
+                            | "us"
+                            | "c"
+                            | "hk"
+                            | "usd"
+                            | "eur"
+                            | "gbp"
+                            | "rmb"
+                            | "rs"
+                            | "percent"
+                            | "percents"
+                            | "per"
+                    )
+                    || crate::analysis::dates::month_word(s).is_some()
+                    || units::currency_symbol(s).is_some()
+            }
+        }
+    }
+
+    /// Lower-cased words right before token `i` (at most `n`, not across a
+    /// sentence end), in text order.
+    fn words_before(&self, i: usize, n: usize) -> Vec<Lower> {
+        let mut out = Vec::new();
+        let mut k = i;
+        while k > 0 && out.len() < n {
+            k -= 1;
+            let t = self.toks[k];
+            let s = t.text(self.text);
+            if t.kind == TokenKind::Punct && !matches!(s, ">" | "<" | "=" | "~" | ".") {
+                break;
+            }
+            if s == "." && !(k > 0 && matches!(self.low(k - 1).as_str(), "approx" | "ca")) {
+                break;
+            }
+            out.push(lower(s));
+            if t.is_sentence_start() {
+                break;
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    fn words_after(&self, i: usize, n: usize) -> Vec<Lower> {
+        let mut out = Vec::new();
+        let mut k = i;
+        while k < self.toks.len() && out.len() < n {
+            let t = self.toks[k];
+            let s = t.text(self.text);
+            if t.kind == TokenKind::Punct && s != "+" {
+                break;
+            }
+            out.push(lower(s));
+            k += 1;
+        }
+        out
+    }
+
+    // ------------------------------------------------------------ figures
+
+    fn figure_at(&self, i: usize) -> Option<Raw> {
+        // "10:32", "15:00 GMT": times are not figures
+        if self.is_num(i) && self.t(i + 1) == ":" && self.is_num(i + 2) && self.glued(i + 2) {
+            return None;
+        }
+        if let Some(d) = self.ds.date_at(i) {
+            return Some(self.date_raw(i, d));
+        }
+        if let Some(r) = self.percent_of_at(i) {
+            return Some(r);
+        }
+        let (currency, nstart) = match self.currency_before_at(i) {
+            Some((code, j)) => (Some(code), j),
+            None => (None, i),
+        };
+        let ns = self.sc.signed_numbers_at(nstart);
+        if ns.len() != 1 {
+            return None;
+        }
+        let n = ns.into_iter().next()?;
+        if !n.value.is_finite() {
+            return None;
+        }
+        // a number glued to letters before it ("SCP-173", "G7") is a name
+        if n.start > 0
+            && self.glued(n.start)
+            && self.toks[n.start - 1].kind == TokenKind::Word
+            && currency.is_none()
+        {
+            return None;
+        }
+        if n.decade {
+            return self.decade_raw(i, &n);
+        }
+        if currency.is_none()
+            && n.form == Form::Digits
+            && n.end == n.start + 1
+            && !n.ordinal
+            && n.suffix.is_none()
+            && let Some(y) = year_value(self.t(n.start))
+            && self.reads_as_year(n.start, n.end)
+        {
+            return Some(self.year_raw(i, n.start, y));
+        }
+        self.quantity_raw(i, currency, n)
+    }
+
+    /// "percent of 10", "per cent of twenty-two": the value after.
+    fn percent_of_at(&self, i: usize) -> Option<Raw> {
+        let (pend, _) = if units::percent_word(self.t(i)) {
+            (i + 1, ())
+        } else if self.low(i).as_str() == "per" && self.low(i + 1).as_str() == "cent" {
+            (i + 2, ())
+        } else {
+            return None;
+        };
+        if i > 0 && (self.is_num(i - 1) || numbers::is_number_word(self.low(i - 1).as_str())) {
+            return None;
+        }
+        if self.low(pend).as_str() != "of" {
+            return None;
+        }
+        let ns = self.sc.signed_numbers_at(pend + 1);
+        let n = ns.first()?;
+        // "per cent of the population" has no number after "of"
+        let prec = interval::rounding(n.value, n.ulp, n.round);
+        Some(Raw {
+            start: i,
+            end: n.end,
+            unit: PERCENT,
+            value: n.value,
+            range: None,
+            precision: prec,
+            qualifier: Qualifier::Bare,
+            qualifier_span: None,
+            form: n.form,
+            number: n.span,
+            scale: n.scale,
+            noun: None,
+            date: None,
+            flags: 0,
+        })
+    }
+
+    /// A currency sign or code before a number: "$", "US$", "us $", "€",
+    /// "USD", "C$". Returns the currency and where the number starts.
+    fn currency_before_at(&self, i: usize) -> Option<(&'static str, usize)> {
+        let s = self.t(i);
+        let starts_number = |j: usize| {
+            self.toks.get(j).is_some_and(|t| {
+                t.kind == TokenKind::Number
+                    || (t.kind == TokenKind::Word && {
+                        let w = lower(t.text(self.text));
+                        numbers::is_number_word(w.as_str())
+                            || matches!(
+                                w.as_str(),
+                                "a" | "half" | "hundreds" | "thousands" | "millions" | "billions"
+                            )
+                    })
+            })
+        };
+        // "US$", "C$", "HK$", "Mex$": a word glued to "$"
+        if self.is_word(i)
+            && self.t(i + 1) == "$"
+            && self.glued(i + 1)
+            && let Some(code) = units::currency_prefix_word(s)
+            && starts_number(i + 2)
+        {
+            return Some((code, i + 2));
+        }
+        // "us $ 150 million", "c $ 16.4 million", "u . s $"
+        if self.is_word(i) && self.t(i + 1) == "$" && starts_number(i + 2) {
+            if let Some(code) = units::currency_prefix_word(s) {
+                return Some((code, i + 2));
+            }
+        }
+        if let Some(code) = units::currency_symbol(s) {
+            // codes are upper-case words ("USD 200"), symbols punctuation
+            let is_code = self.is_word(i);
+            if is_code && !(s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())) && s != "Rs"
+            {
+                return None;
+            }
+            if starts_number(i + 1) {
+                return Some((code, i + 1));
+            }
+            // "$ 20,000"
+        }
+        None
+    }
+
+    /// Does the 4-digit number at `a..b` read as a year? "in 2014", "the
+    /// 1998 Agreement", "2024–2026", but not "2000 people" or "2400 tonnes".
+    fn reads_as_year(&self, a: usize, b: usize) -> bool {
+        let next = self.t(b);
+        let next_low = self.low(b);
+        if self.is_word(b) {
+            let nw = next_low.as_str();
+            if numbers::scale_word(nw).is_some()
+                || units::unit_word(next).is_some()
+                || units::percent_word(next)
+                || units::currency_word(next, "").is_some()
+            {
+                return false;
+            }
+            // a lower-case noun after it is what is counted ("2000 people"),
+            // unless a preposition says it is a time ("in 2000 troops ...")
+            let prev = if a > 0 { self.low(a - 1) } else { lower("") };
+            let time_prep = matches!(
+                prev.as_str(),
+                "in" | "since"
+                    | "by"
+                    | "until"
+                    | "till"
+                    | "before"
+                    | "after"
+                    | "during"
+                    | "of"
+                    | "from"
+                    | "through"
+                    | "year"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "circa"
+            );
+            if next.starts_with(|c: char| c.is_lowercase())
+                && !time_prep
+                && !matches!(
+                    nw,
+                    "and"
+                        | "or"
+                        | "to"
+                        | "through"
+                        | "when"
+                        | "as"
+                        | "was"
+                        | "is"
+                        | "were"
+                        | "will"
+                        | "the"
+                        | "for"
+                        | "at"
+                        | "on"
+                        | "in"
+                        | "with"
+                        | "after"
+                        | "before"
+                )
+            {
+                return false;
+            }
+        }
+        if next == "%" || units::currency_symbol(next).is_some() {
+            return false;
+        }
+        true
+    }
+
+    fn date_raw(&self, i: usize, d: DateMatch) -> Raw {
+        // a period: "May 9–11, 2025" is rare; "from December 6, 2024 to ..."
+        // is read as two dates
+        self.date_like(i, d.start, d.end, d.date, None, Some(d.span))
+    }
+
+    fn year_raw(&self, i: usize, at: usize, y: i32) -> Raw {
+        // year ranges: "2024–2026", "2024 to 2026", "2007-08", "from 2007
+        // to 2014", "between 2011 and 2014"
+        let mut end = at + 1;
+        let mut until = None;
+        let sep = self.t(end);
+        let sep_low = self.low(end);
+        let between = at > 0 && matches!(self.low(at - 1).as_str(), "between" | "from");
+        let joins = matches!(sep, "–" | "—" | "-" | "/")
+            || matches!(sep_low.as_str(), "to" | "through" | "until" | "till")
+            || (between && sep_low.as_str() == "and");
+        if joins && self.is_num(end + 1) {
+            let s2 = self.t(end + 1);
+            if let Some(y2) = year_value(s2).filter(|y2| *y2 > y && *y2 - y < 200) {
+                until = Some(y2);
+                end += 2;
+            } else if s2.len() == 2
+                && matches!(sep, "–" | "-" | "/")
+                && self.glued(end + 1)
+                && let Ok(yy) = s2.parse::<i32>()
+            {
+                let y2 = y - y % 100 + yy;
+                if y2 > y {
+                    until = Some(y2);
+                    end += 2;
+                }
+            }
+        }
+        let date = Date {
+            year: Some(y),
+            month: None,
+            day: None,
+        };
+        let until = until.map(|u| Date {
+            year: Some(u),
+            month: None,
+            day: None,
+        });
+        let start = if until.is_some() && between {
+            at - 1
+        } else {
+            i
+        };
+        let mut r = self.date_like(start, at, end, date, until, None);
+        if until.is_some() {
+            r.qualifier = Qualifier::Range;
+        }
+        r
+    }
+
+    fn decade_raw(&self, i: usize, n: &Num) -> Option<Raw> {
+        let y = n.value as i32;
+        if !(1000..=2190).contains(&y) {
+            return None;
+        }
+        let mut end = n.end;
+        let mut last = y + 9;
+        // "1970s-1980s"
+        if matches!(self.t(end), "–" | "-" | "—" | "to")
+            && let Some(m) = self.sc.numbers_at(end + 1).first()
+            && m.decade
+            && (m.value as i32) > y
+        {
+            last = m.value as i32 + 9;
+            end = m.end;
+        }
+        let date = Date {
+            year: Some(y),
+            month: None,
+            day: None,
+        };
+        let until = Some(Date {
+            year: Some(last),
+            month: None,
+            day: None,
+        });
+        let mut r = self.date_like(i, n.start, end, date, until, None);
+        r.qualifier = Qualifier::Range;
+        Some(r)
+    }
+
+    fn date_like(
+        &self,
+        start: usize,
+        vstart: usize,
+        end: usize,
+        date: Date,
+        until: Option<Date>,
+        span: Option<Span>,
+    ) -> Raw {
+        let dm = DateMatch {
+            start: vstart,
+            end,
+            span: span.unwrap_or_else(|| self.span(vstart, end)),
+            date,
+            until,
+        };
+        let (lo, hi) = match dm.day_range() {
+            Some((a, b)) => (a as f64, b as f64),
+            None => {
+                // no year: a day of an unspecified year, numbered in 2000
+                let m = date.month.unwrap_or(1);
+                match date.day {
+                    Some(d) => {
+                        let n = (days_from_civil(2000, m, d) - days_from_civil(2000, 1, 1)) as f64;
+                        (n, n)
+                    }
+                    None => {
+                        let a = (days_from_civil(2000, m, 1) - days_from_civil(2000, 1, 1)) as f64;
+                        (a, a + 27.0)
+                    }
+                }
+            }
+        };
+        let mut r = Raw {
+            start,
+            end,
+            unit: DATE,
+            value: (lo + hi) / 2.0,
+            range: Some((lo, hi)),
+            precision: 0.0,
+            qualifier: Qualifier::Bare,
+            qualifier_span: None,
+            form: Form::Digits,
+            number: dm.span,
+            scale: 1.0,
+            noun: None,
+            date: Some(dm),
+            flags: 0,
+        };
+        // "since 2014", "before 2020", "after 2020": the date is a bound of
+        // a period, not the date of the thing itself
+        self.apply_date_qualifier(&mut r);
+        r
+    }
+
+    fn apply_date_qualifier(&self, r: &mut Raw) {
+        if r.start == 0 {
+            return;
+        }
+        let w = self.low(r.start - 1);
+        let q = match w.as_str() {
+            "since" | "after" | "from" => Some(Qualifier::AtLeast),
+            "before" | "until" | "till" | "by" => Some(Qualifier::AtMost),
+            "around" | "circa" | "about" => Some(Qualifier::Approx),
+            _ => None,
+        };
+        if let Some(q) = q
+            && r.qualifier == Qualifier::Bare
+        {
+            r.qualifier = q;
+        }
+    }
+
+    // ------------------------------------------------------------ quantities
+
+    fn quantity_raw(&self, i: usize, currency: Option<&'static str>, n: Num) -> Option<Raw> {
+        let mut value = n.value;
+        let mut precision = interval::rounding(n.value, n.ulp, n.round);
+        let mut range = n.vague;
+        let mut qualifier = if n.vague.is_some() {
+            Qualifier::Vague
+        } else {
+            Qualifier::Bare
+        };
+        let mut end = n.end;
+        let mut scale = n.scale;
+        let mut flags = 0u16;
+        // a range: "20 to 30", "2–3", "between 20 and 30", "$19 and $22
+        // million", "two or three", "eight to 10 feet"
+        if n.vague.is_none()
+            && !n.ordinal
+            && let Some((m, mend)) = self.range_second(i, &n, currency)
+        {
+            let mut lo = n.value;
+            if n.scale == 1.0 && m.scale > 1.0 && lo * m.scale <= m.value {
+                lo *= m.scale;
+                precision = interval::rounding(lo, n.ulp * m.scale, n.round);
+            }
+            if m.value > lo {
+                let p2 = interval::rounding(m.value, m.ulp, m.round);
+                precision = precision.max(p2);
+                range = Some((lo, m.value));
+                value = (lo + m.value) / 2.0;
+                qualifier = Qualifier::Range;
+                end = mend;
+                scale = m.scale.max(n.scale);
+            }
+        }
+        // what follows: unit, percent, currency, counted noun
+        let mut unit: Option<Unit> = None;
+        let mut noun: Option<(String, usize)> = None;
+        if let Some(sfx) = n.suffix {
+            let s = sfx.of(self.text);
+            match self.suffix_unit(s, end) {
+                Some((u, e)) => {
+                    unit = Some(u);
+                    end = e;
+                }
+                None => return None,
+            }
+        }
+        if n.ordinal {
+            unit = Some(ORDINAL);
+        }
+        if unit.is_none() {
+            if let Some((u, e, nn)) = self.unit_after(end, currency, scale) {
+                unit = Some(u);
+                end = e;
+                noun = nn;
+            }
+        }
+        if let Some(code) = currency {
+            // "$5 million dollars" would repeat it; "$70 a share" is a rate
+            match unit {
+                Some(u) if u.dim == Dim::Money => {}
+                _ => unit = Some(units::money(code, 1.0)),
+            }
+        }
+        let unit = match unit {
+            Some(u) => u,
+            None => {
+                // a count: the counted noun, if the text names one
+                if let Some((lemma, e, adjacent)) = measure::counted_noun(self, end) {
+                    if adjacent {
+                        end = e;
+                    }
+                    noun = Some((lemma, e));
+                }
+                units::COUNT
+            }
+        };
+        // ordinals: the thing ranked ("80th anniversary")
+        if unit.dim == Dim::Ordinal
+            && let Some((lemma, e, adjacent)) = measure::counted_noun(self, end)
+        {
+            if adjacent {
+                end = e;
+            }
+            noun = Some((lemma, e));
+        }
+        // hedges after: "or more", "5,000-plus", "40-odd"
+        let after = self.words_after(end, 3);
+        if let Some((q, k)) = interval::qualifier_after(&after)
+            && qualifier == Qualifier::Bare
+        {
+            qualifier = q;
+            end += k;
+        } else if self.t(end) == "-"
+            && self.glued(end)
+            && matches!(self.low(end + 1).as_str(), "plus" | "odd")
+        {
+            qualifier = if self.low(end + 1).as_str() == "plus" {
+                Qualifier::AtLeast
+            } else {
+                Qualifier::Approx
+            };
+            end += 2;
+        }
+        // hedges before
+        let vstart = n.start.min(i);
+        let mut start = vstart;
+        let mut qualifier_span = None;
+        let before = self.words_before(vstart, 6);
+        if qualifier == Qualifier::Bare || qualifier == Qualifier::Range {
+            if qualifier == Qualifier::Range {
+                // "between 20 and 30", "from 200 to 300"
+                if let Some(w) = before.last()
+                    && matches!(w.as_str(), "between" | "from")
+                {
+                    start = vstart - 1;
+                }
+            } else if let Some((q, k)) = interval::qualifier_before(&before) {
+                qualifier = q;
+                start = vstart - k;
+                qualifier_span = Some(self.span(start, vstart));
+            }
+        }
+        if let Some(w) = self.words_before(start, 2).last() {
+            if matches!(
+                w.as_str(),
+                "these" | "those" | "this" | "that" | "same" | "said"
+            ) {
+                flags |= flag::DEMONSTRATIVE;
+            }
+        }
+        Some(Raw {
+            start,
+            end,
+            unit,
+            value,
+            range,
+            precision,
+            qualifier,
+            qualifier_span,
+            form: n.form,
+            number: n.span,
+            scale,
+            noun,
+            date: None,
+            flags,
+        })
+    }
+
+    /// The second number of a range after the first number `n`.
+    fn range_second(
+        &self,
+        i: usize,
+        n: &Num,
+        currency: Option<&'static str>,
+    ) -> Option<(Num, usize)> {
+        let j = n.end;
+        let sep = self.t(j);
+        let sep_low = self.low(j);
+        let before = if i > 0 { self.low(i - 1) } else { lower("") };
+        let between = matches!(before.as_str(), "between" | "from");
+        // "rose from 5 to 7 percent" is a change, not a range
+        if before.as_str() == "from" && i >= 2 {
+            let v = self.low(i - 2);
+            let v2 = if i >= 3 { self.low(i - 3) } else { lower("") };
+            let change = |w: &str| {
+                matches!(
+                    w,
+                    "rose"
+                        | "risen"
+                        | "grew"
+                        | "grown"
+                        | "increased"
+                        | "fell"
+                        | "fallen"
+                        | "dropped"
+                        | "declined"
+                        | "decreased"
+                        | "climbed"
+                        | "jumped"
+                        | "up"
+                        | "down"
+                        | "went"
+                        | "changed"
+                        | "revised"
+                        | "raised"
+                        | "cut"
+                        | "lowered"
+                        | "soared"
+                        | "plunged"
+                )
+            };
+            if change(v.as_str()) || change(v2.as_str()) {
+                return None;
+            }
+        }
+        let dash = matches!(sep, "–" | "—" | "-" | "~");
+        let ok = dash
+            || matches!(sep_low.as_str(), "to" | "through")
+            || (sep_low.as_str() == "and" && between)
+            || (sep_low.as_str() == "or" && n.form == Form::Words && n.value < 100.0);
+        if !ok {
+            return None;
+        }
+        // "fifty - two" is one number (the word scanner took it); a dash
+        // between digits and a word number is not a range
+        let mut k = j + 1;
+        if currency.is_some() && units::currency_symbol(self.t(k)).is_some() {
+            k += 1;
+        }
+        let m = self.sc.numbers_at(k);
+        let m = m.into_iter().next()?;
+        if m.ordinal || m.decade || m.vague.is_some() || m.suffix.is_some() && n.suffix.is_none() {
+            return None;
+        }
+        if dash && (n.form == Form::Words) != (m.form == Form::Words) {
+            return None;
+        }
+        // a dash between two numbers glued on both sides: "97-1" votes and
+        // scores are not ranges when the second is smaller (checked by caller)
+        let end = m.end;
+        Some((m, end))
+    }
+
+    /// A unit glued to digits: "5km", "200lbs", "1.8m", "75ml", "100t",
+    /// "24703m2", "10kph", "115USD", "100元", "0.8rad".
+    fn suffix_unit(&self, s: &str, end: usize) -> Option<(Unit, usize)> {
+        if let Some(u) = units::unit_word(s) {
+            // "10km/hr", "50 km/ms": speed written with a slash
+            if u.dim == Dim::Length && self.t(end) == "/" && self.glued(end) {
+                let per = self.low(end + 1);
+                if matches!(per.as_str(), "h" | "hr" | "hour") {
+                    return Some((units::unit_phrase(&["km", "per", "hour"])?.0, end + 2));
+                }
+            }
+            return Some((u, end));
+        }
+        if units::percent_word(s) {
+            return Some((PERCENT, end));
+        }
+        if let Some(code) = units::currency_symbol(s) {
+            return Some((units::money(code, 1.0), end));
+        }
+        if let Some((code, f)) = units::currency_word(s, "") {
+            return Some((units::money(code, f), end));
+        }
+        None
+    }
+
+    /// Unit, percent or currency words after a number at `j`; the unit, the
+    /// end token, and for hyphenated units the noun they qualify.
+    fn unit_after(
+        &self,
+        j: usize,
+        currency: Option<&'static str>,
+        scale: f64,
+    ) -> Option<UnitAfter> {
+        let raw = self.t(j);
+        if raw == "%" || raw == "％" {
+            return Some((PERCENT, j + 1, None));
+        }
+        // "six-mile trip", "3-inch", "12-cent", "one-yen"
+        if raw == "-" && self.glued(j) && self.is_word(j + 1) && self.glued(j + 1) {
+            let w = self.t(j + 1);
+            if let Some(u) = units::unit_word(w) {
+                let noun = measure::counted_noun(self, j + 2).map(|(l, e, _)| (l, e));
+                return Some((u, j + 2, noun));
+            }
+            if let Some((code, f)) = units::currency_word(w, "") {
+                return Some((units::money(code, f), j + 2, None));
+            }
+            return None;
+        }
+        // "20 (kg)", "20 [kg]"
+        if matches!(raw, "(" | "[" | "{" | "<")
+            && let Some(u) = units::unit_word(self.t(j + 1))
+            && matches!(self.t(j + 2), ")" | "]" | "}" | ">")
+        {
+            return Some((u, j + 3, None));
+        }
+        if !self.is_word(j) {
+            // "10 $", "10 €"
+            if currency.is_none()
+                && let Some(code) = units::currency_symbol(raw)
+                && self.toks[j].kind == TokenKind::Punct
+            {
+                return Some((units::money(code, 1.0), j + 1, None));
+            }
+            return None;
+        }
+        let words: Vec<Lower> = (j..(j + 3).min(self.toks.len()))
+            .take_while(|&k| self.is_word(k))
+            .map(|k| self.low(k))
+            .collect();
+        let ws: Vec<&str> = words.iter().map(|w| w.as_str()).collect();
+        if let Some((u, k)) = units::unit_phrase(&ws) {
+            return Some((u, j + k, None));
+        }
+        if units::percent_word(raw) {
+            // "percentage points"
+            if matches!(ws.get(1).copied(), Some("point" | "points")) {
+                return Some((units::PERCENT_POINT, j + 2, None));
+            }
+            return Some((PERCENT, j + 1, None));
+        }
+        // currencies: "dollars", "Australian dollars", "finnish markka",
+        // "USD", "usd million"
+        let prev = if j > 0 { self.t(j - 1) } else { "" };
+        if let Some((code, f)) = units::currency_word(raw, prev) {
+            if matches!(ws[0], "pound" | "pounds") {
+                // money only after a scale or with a pound sign near
+                if scale <= 1.0 && currency.is_none() {
+                    return Some((units::unit_word(raw)?, j + 1, None));
+                }
+                return Some((units::money("GBP", 1.0), j + 1, None));
+            }
+            // "75 USD million": the scale after the code
+            if let Some(s) = numbers::scale_word(ws.get(1).copied().unwrap_or(""))
+                && s > 100.0
+                && scale <= 1.0
+            {
+                return Some((units::money(code, f * s), j + 2, None));
+            }
+            return Some((units::money(code, f), j + 1, None));
+        }
+        if let Some(code) = units::currency_symbol(raw)
+            && raw.len() == 3
+            && raw.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            return Some((units::money(code, 1.0), j + 1, None));
+        }
+        // an adjective of nationality before the currency: "finnish markka",
+        // "swiss francs", "us dollar", "chinese yuan"
+        if ws.len() >= 2
+            && let Some((code, f)) = units::currency_word(self.t(j + 1), raw)
+            && !matches!(ws[1], "pound" | "pounds")
+            && (raw.starts_with(|c: char| c.is_uppercase())
+                || matches!(
+                    ws[0],
+                    "us" | "hong"
+                        | "new"
+                        | "swiss"
+                        | "finnish"
+                        | "dutch"
+                        | "turkish"
+                        | "australian"
+                        | "canadian"
+                        | "chinese"
+                        | "japanese"
+                        | "indian"
+                        | "russian"
+                        | "belarusian"
+                ))
+        {
+            let code = if ws[0] == "us" { "USD" } else { code };
+            return Some((units::money(code, f), j + 2, None));
+        }
+        if let Some(u) = units::unit_word(raw) {
+            // one-letter units only when glued or unmistakable
+            if raw.len() == 1 && !matches!(raw, "m" | "t" | "g") {
+                return None;
+            }
+            if matches!(raw, "m" | "t" | "g") {
+                // "1 m", "100 t": only without a following word that would
+                // make it a name
+                if self.is_word(j + 1) && self.toks[j + 1].is_capitalized() {
+                    return None;
+                }
+            }
+            if matches!(
+                ws[0],
+                "in" | "min" | "sec" | "second" | "ha" | "turn" | "turns" | "cup" | "cups"
+            ) {
+                // "3 in 5", "the second", "ha": too common as words; keep
+                // only units that cannot be read otherwise
+                if ws[0] != "second" || !self.duration_context(j) {
+                    return None;
+                }
+            }
+            // "miles an hour"
+            if u.dim == Dim::Length && matches!(ws.get(1).copied(), Some("an" | "per" | "a")) {
+                if let Some((s, k)) = units::unit_phrase(&ws) {
+                    return Some((s, j + k, None));
+                }
+            }
+            return Some((u, j + 1, None));
+        }
+        None
+    }
+
+    fn duration_context(&self, j: usize) -> bool {
+        let _ = j;
+        true
+    }
+}
+
+/// Recognise every figure of a document, with what it measures.
+pub(crate) fn figures(
+    text: &str,
+    toks: &[Token],
+    sentences: &[Span],
+    statements: &[Statement],
+) -> Vec<Figure> {
+    let cx = Ctx::new(text, toks);
+    let mut raws = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !cx.may_start(i) {
+            i += 1;
+            continue;
+        }
+        match cx.figure_at(i) {
+            Some(r) if r.end > i => {
+                i = r.end;
+                raws.push(r);
+            }
+            _ => i += 1,
+        }
+    }
+    let stmt_index = StatementIndex::new(statements);
+    let mut out = Vec::with_capacity(raws.len());
+    let mut sent = 0usize;
+    // the last figure with a unit, for elliptical amounts: "just over 51
+    // billion" after "$50 billion" is in dollars too
+    let mut last_unit: Option<(usize, Unit, f64)> = None;
+    for r in raws.iter_mut() {
+        let span = cx.span(r.start, r.end);
+        while sent + 1 < sentences.len() && sentences[sent].end <= span.start {
+            sent += 1;
+        }
+        if r.unit.dim == Dim::Count && r.noun.is_none() && r.scale >= 1e3 {
+            if let Some((s, u, v)) = last_unit
+                && sent <= s + 1
+                && (r.value / v).abs() < 10.0
+                && (v / r.value).abs() < 10.0
+            {
+                r.unit = u;
+            }
+        } else if !matches!(r.unit.dim, Dim::Count | Dim::Date | Dim::Ordinal) {
+            last_unit = Some((sent, r.unit, r.value));
+        }
+        let Some(fig) = measure::finish(
+            &cx,
+            r,
+            span,
+            sent as u32,
+            stmt_index.innermost(span),
+            sentences,
+        ) else {
+            continue;
+        };
+        out.push(fig);
+    }
+    out
+}
+
+/// Finds the innermost statement holding a span.
+struct StatementIndex {
+    /// (start, end, index), sorted by start.
+    by_start: Vec<(u32, u32, u32)>,
+}
+
+impl StatementIndex {
+    fn new(statements: &[Statement]) -> StatementIndex {
+        let mut by_start: Vec<(u32, u32, u32)> = statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.span.start, s.span.end, i as u32))
+            .collect();
+        by_start.sort_unstable();
+        StatementIndex { by_start }
+    }
+
+    fn innermost(&self, span: Span) -> Option<u32> {
+        let upto = self.by_start.partition_point(|s| s.0 <= span.start);
+        let mut best: Option<(u32, u32)> = None;
+        // statements nest shallowly; look back a bounded distance
+        for &(s, e, idx) in self.by_start[..upto].iter().rev().take(64) {
+            if s <= span.start && span.end <= e {
+                let len = e - s;
+                if best.is_none_or(|b| len < b.0) {
+                    best = Some((len, idx));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+}
+
+/// The style of a raw figure, for rendering replacements.
+pub(crate) fn style_of(cx: &Ctx, r: &Raw) -> Style {
+    let num_text = r.number.of(cx.text);
+    let decimals = match r.form {
+        Form::Words => 0,
+        _ => {
+            // digits after a decimal point that is not a thousands separator
+            let digits: &str = num_text.trim_end_matches(|c: char| c.is_alphabetic());
+            match digits.rfind(['.', ',']) {
+                Some(p) if digits.len() - p - 1 != 3 => (digits.len() - p - 1) as u8,
+                _ => 0,
+            }
+        }
+    };
+    let separator = if num_text.contains(',') && (decimals == 0 || num_text.contains('.')) {
+        Some(',')
+    } else if num_text.contains(' ') || num_text.contains('\u{a0}') {
+        Some(' ')
+    } else if num_text.matches('.').count() >= 1
+        && decimals == 0
+        && r.form == Form::Digits
+        && r.date.is_none()
+    {
+        Some('.')
+    } else {
+        None
+    };
+    Style {
+        form: r.form,
+        number: r.number,
+        scale: r.scale,
+        qualifier: r.qualifier_span,
+        decimals,
+        separator,
+    }
+}
