@@ -307,6 +307,10 @@ impl<'a> DateScanner<'a> {
                 j
             };
             if let Some((m, k)) = self.month_at(j2) {
+                // "the 19 Sept. 11 hijackers": the month takes the day after it
+                if self.day_at(k).is_some() && self.year_at(k).is_none() {
+                    return None;
+                }
                 let k2 = if self.t(k) == "," { k + 1 } else { k };
                 if let Some((y, e)) = self.year_at(k2) {
                     return Some(self.mk(i, e, self.valid(Some(y), m, Some(d))?));

@@ -227,6 +227,14 @@ impl<'a> Ctx<'a> {
         if !n.value.is_finite() {
             return None;
         }
+        // "9/11", "24/7", "5/17/2018": numbers joined by slashes are names
+        // and dates, not amounts (fractions were read by the scanner)
+        if n.value.fract() == 0.0
+            && ((n.start > 0 && self.t(n.start - 1) == "/" && self.glued(n.start))
+                || (self.t(n.end) == "/" && self.glued(n.end) && self.is_num(n.end + 1)))
+        {
+            return None;
+        }
         // a number glued to letters before it ("SCP-173", "G7") is a name
         if n.start > 0
             && self.glued(n.start)
@@ -352,6 +360,7 @@ impl<'a> Ctx<'a> {
             // a lower-case noun after it is what is counted ("2000 people"),
             // unless a preposition says it is a time ("in 2000 troops ...")
             let prev = if a > 0 { self.low(a - 1) } else { lower("") };
+            // "in 2000", "the Clintons' 2014 tax rate", "her 2014 return"
             let time_prep = matches!(
                 prev.as_str(),
                 "in" | "since"
@@ -369,6 +378,22 @@ impl<'a> Ctx<'a> {
                     | "late"
                     | "mid"
                     | "circa"
+                    | "the"
+                    | "’"
+                    | "'"
+                    | "’s"
+                    | "'s"
+                    | "s"
+                    | "his"
+                    | "her"
+                    | "its"
+                    | "their"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "this"
+                    | "that"
+                    | "fiscal"
             );
             if next.starts_with(|c: char| c.is_lowercase())
                 && !time_prep

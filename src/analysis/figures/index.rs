@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::Figure;
-use super::link::{comparable_pair, dated_uniquely, disagree, strong_context};
+use super::link::{comparable_pair, dated_uniquely, disagree, same_by_description};
 use crate::analysis::entities::DocId;
 
 /// Do two statements, each as (document, statement index), make the same claim?
@@ -69,7 +69,7 @@ fn same_quantity_across(
     {
         return true;
     }
-    strong_context(a, b)
+    same_by_description(a, b)
 }
 
 impl FigureIndex {

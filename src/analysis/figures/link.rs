@@ -80,6 +80,28 @@ pub fn dated_uniquely(f: &Figure) -> bool {
     f.dim != Dim::Date || matches!(f.thing.as_deref(), Some("agreement" | "law"))
 }
 
+/// Do two figures name the same people or places next to them, or both
+/// none? "Jeb Bush released 33 years of returns" and "Clinton … released
+/// eight years of tax returns" are about different subjects; "Bush paid a
+/// rate of roughly 36 percent" and "the couple paid a rate of 31.55
+/// percent" may be too.
+pub fn names_agree(a: &Figure, b: &Figure) -> bool {
+    (a.names.is_empty() && b.names.is_empty()) || similarity(&a.names, &b.names).0 > 0
+}
+
+/// Two figures of different documents that describe one quantity, by
+/// what the texts say around them: the same measured thing (checked by the
+/// caller), neither a projection nor from a document that gives several
+/// values for it, the same order of magnitude, no contradicting names, and
+/// much the same words around them.
+pub fn same_by_description(a: &Figure, b: &Figure) -> bool {
+    !a.has(flag::MULTI | flag::PROJECTED)
+        && !b.has(flag::MULTI | flag::PROJECTED)
+        && same_magnitude(a, b)
+        && names_agree(a, b)
+        && strong_context(a, b)
+}
+
 /// Same measured thing, both known.
 pub fn same_thing(a: &Figure, b: &Figure) -> bool {
     matches!((&a.thing, &b.thing), (Some(x), Some(y)) if x == y)
@@ -163,11 +185,26 @@ pub fn headline_end(text: &str) -> usize {
     end
 }
 
+/// Where the lede ends: the first body line after the headline block that
+/// reads as prose (the paragraph a headline summarises).
+pub fn lede_end(text: &str, head: usize) -> usize {
+    let mut at = head;
+    for line in text[head.min(text.len())..].split_inclusive('\n') {
+        at += line.len();
+        let t = line.trim();
+        if t.len() > 80 || t.ends_with('.') {
+            return at;
+        }
+    }
+    at
+}
+
 /// Link the figures of one document that give the same quantity (fills
 /// [`Figure::same_as`]) and mark headline figures.
 pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut [Figure]) {
     let _ = (toks, sentences);
     let head = headline_end(text) as u32;
+    let lede = lede_end(text, head as usize) as u32;
     for f in figs.iter_mut() {
         if f.span.end <= head {
             f.flags |= flag::HEADLINE;
@@ -200,7 +237,14 @@ pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut 
                 links.push((i - 1, i));
             }
         }
-        // shared description
+        // shared description: within a document only for the date of a
+        // named instrument ("the 1998 Agreement … on Equal Rights", "the
+        // treaty of 1998 on equal rights"); other things a text describes
+        // alike often have several facets ("requested", "approved",
+        // "total")
+        if f.dim != Dim::Date {
+            continue;
+        }
         for (j, g) in figs.iter().enumerate().take(i) {
             if g.sentence == f.sentence
                 || !comparable_pair(g, f)
@@ -217,7 +261,8 @@ pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut 
             }
         }
     }
-    headline_links(figs, &mut links);
+    headline_links(figs, lede, &mut links);
+    mark_multi(figs);
     for (a, b) in links {
         if a == b {
             continue;
@@ -297,12 +342,14 @@ fn restates(text: &str, g: &Figure, f: &Figure) -> bool {
     connective && (restating || (opens_paren && words.is_empty()))
 }
 
-/// Headline support: a headline figure against the body figures of its
-/// unit and thing. Linked to the body figures that agree with it, or, when
-/// none does, to all of them (at most two, or the evidence is too thin).
-fn headline_links(figs: &[Figure], links: &mut Vec<(usize, usize)>) {
+/// Headline support: a headline figure against the figures of its unit and
+/// thing in the lede, the paragraph it summarises. Linked to the lede
+/// figures that agree with it, or, when none does, to the one whose
+/// surroundings share most words with the headline's (and at least one).
+fn headline_links(figs: &[Figure], lede_end: u32, links: &mut Vec<(usize, usize)>) {
     for (i, h) in figs.iter().enumerate() {
-        if !h.has(flag::HEADLINE) || !h.comparable() || h.dim == Dim::Date {
+        if !h.has(flag::HEADLINE) || !h.comparable() || h.dim == Dim::Date || h.has(flag::PROJECTED)
+        {
             continue;
         }
         let cands: Vec<usize> = figs
@@ -310,10 +357,11 @@ fn headline_links(figs: &[Figure], links: &mut Vec<(usize, usize)>) {
             .enumerate()
             .filter(|(_, g)| {
                 !g.has(flag::HEADLINE)
+                    && g.span.start < lede_end
                     && comparable_pair(h, g)
                     && loose_thing(h, g)
                     && same_magnitude(h, g)
-                    && !g.has(flag::NEW_LEVEL | flag::CHANGE)
+                    && !g.has(flag::NEW_LEVEL | flag::CHANGE | flag::PROJECTED)
             })
             .map(|(j, _)| j)
             .collect();
@@ -327,8 +375,49 @@ fn headline_links(figs: &[Figure], links: &mut Vec<(usize, usize)>) {
             .collect();
         if !agree.is_empty() {
             links.extend(agree.into_iter().map(|j| (i, j)));
-        } else if cands.len() <= 2 {
-            links.extend(cands.into_iter().map(|j| (i, j)));
+            continue;
+        }
+        let best = cands
+            .iter()
+            .copied()
+            .map(|j| {
+                let thing_bonus = usize::from(same_thing(h, &figs[j]));
+                (similarity(&h.context, &figs[j].context).0 + thing_bonus, j)
+            })
+            .max_by_key(|&(n, j)| (n, std::cmp::Reverse(j)));
+        if let Some((n, j)) = best
+            && n >= 1
+        {
+            links.push((i, j));
+        }
+    }
+}
+
+/// Flag the figures of a key for which the document gives disagreeing
+/// values (see [`flag::MULTI`]).
+fn mark_multi(figs: &mut [Figure]) {
+    let mut multi = vec![false; figs.len()];
+    for (i, f) in figs.iter().enumerate() {
+        if !f.comparable() || f.thing.is_none() || f.has(flag::PROJECTED) {
+            continue;
+        }
+        for (j, g) in figs.iter().enumerate().skip(i + 1) {
+            if g.comparable()
+                && !g.has(flag::PROJECTED)
+                && g.unit == f.unit
+                && g.thing == f.thing
+                && g.has(flag::RATE) == f.has(flag::RATE)
+                && (f.scope == 0 || g.scope == 0 || f.scope == g.scope)
+                && disagree(f, g)
+            {
+                multi[i] = true;
+                multi[j] = true;
+            }
+        }
+    }
+    for (f, m) in figs.iter_mut().zip(multi) {
+        if m {
+            f.flags |= flag::MULTI;
         }
     }
 }

@@ -212,6 +212,69 @@ pub fn is_function_word(w: &str) -> bool {
     )
 }
 
+/// Words that open sentences without being names ("However", "Earlier").
+fn is_common_opener(w: &str) -> bool {
+    is_function_word(w)
+        || matches!(
+            w,
+            "however"
+                | "meanwhile"
+                | "earlier"
+                | "later"
+                | "following"
+                | "despite"
+                | "thus"
+                | "therefore"
+                | "moreover"
+                | "instead"
+                | "indeed"
+                | "interestingly"
+                | "last"
+                | "next"
+                | "first"
+                | "second"
+                | "third"
+                | "finally"
+                | "overall"
+                | "together"
+                | "according"
+                | "asked"
+                | "speaking"
+                | "writing"
+                | "reporting"
+                | "photo"
+                | "file"
+                | "read"
+                | "watch"
+                | "see"
+                | "note"
+                | "but"
+                | "so"
+                | "yes"
+                | "no"
+                | "thank"
+                | "thanks"
+                | "good"
+                | "well"
+                | "let"
+                | "just"
+                | "since"
+                | "unlike"
+                | "like"
+                | "although"
+                | "while"
+                | "once"
+                | "whether"
+                | "perhaps"
+                | "maybe"
+                | "recently"
+                | "currently"
+                | "separately"
+                | "additionally"
+                | "similarly"
+        )
+}
+
 /// Nouns too general to say what is counted.
 fn is_generic_noun(w: &str) -> bool {
     matches!(
@@ -367,16 +430,13 @@ fn remention_noun(w: &str) -> bool {
         "distance"
             | "length"
             | "stretch"
-            | "total"
             | "period"
             | "span"
-            | "sum"
             | "area"
             | "height"
             | "depth"
             | "width"
             | "duration"
-            | "amount"
             | "extent"
     )
 }
@@ -429,7 +489,14 @@ pub fn lemma(w: &str) -> String {
 /// at most six letters ("producing", "production", "produce" → "produc").
 pub fn stem(w: &str) -> String {
     let mut s = w.to_lowercase();
-    for suf in ["ing", "ed", "ies", "es", "s", "ly"] {
+    // plural first, then verb endings: "earnings" → "earning" → "earn"
+    for suf in ["ies", "es", "s"] {
+        if s.len() > suf.len() + 3 && s.ends_with(suf) && !s.ends_with("ss") {
+            s.truncate(s.len() - suf.len());
+            break;
+        }
+    }
+    for suf in ["ing", "ed", "ly"] {
         if s.len() > suf.len() + 3 && s.ends_with(suf) {
             s.truncate(s.len() - suf.len());
             break;
@@ -601,6 +668,12 @@ fn head_noun(cx: &Ctx, j: usize, limit: usize) -> Option<(String, usize)> {
         }
         if is_function_word(ls) || numbers::is_number_word(ls) {
             break;
+        }
+        if ls.ends_with("ly") && ls.len() > 4 {
+            // "currently available funds"
+            k += 1;
+            n += 1;
+            continue;
         }
         if last.is_some() && (ls.ends_with("ing") || ls.ends_with("ed") && ls.len() > 4) {
             break;
@@ -787,8 +860,9 @@ pub(crate) fn finish(
     if matches!(b2.as_str(), "compared" | "versus") || b1 == "vs" {
         flags |= flag::SUPERSEDED;
     }
-    // "Earlier, the minister announced that 113 people were killed"
-    for k in cs..r.start {
+    // "Earlier, the minister announced that 113 people were killed", "the
+    // $5.7 billion he initially requested"
+    for k in cs..ce.min(r.end + 6) {
         let w = lower(cx.t(k));
         if matches!(
             w.as_str(),
@@ -847,6 +921,46 @@ pub(crate) fn finish(
     if a0 == "ago" {
         flags |= flag::AGO;
     }
+    // a projection or hypothesis: "expected to last four to five hours"
+    for k in cs.max(r.start.saturating_sub(8))..r.start {
+        let w = lower(cx.t(k));
+        if matches!(
+            w.as_str(),
+            "expected"
+                | "expects"
+                | "expect"
+                | "planned"
+                | "plans"
+                | "plan"
+                | "scheduled"
+                | "projected"
+                | "forecast"
+                | "forecasts"
+                | "predicted"
+                | "predicts"
+                | "target"
+                | "targets"
+                | "goal"
+                | "aims"
+                | "aim"
+                | "would"
+                | "could"
+                | "might"
+                | "if"
+                | "hopes"
+                | "hope"
+                | "proposed"
+                | "proposes"
+                | "seeks"
+                | "sought"
+                | "wants"
+                | "demanded"
+                | "requested"
+                | "asked"
+        ) {
+            flags |= flag::PROJECTED;
+        }
+    }
     if matches!(
         b1.as_str(),
         "specifically" | "namely" | "precisely" | "exactly"
@@ -865,12 +979,29 @@ pub(crate) fn finish(
         flags |= flag::REMENTION;
         dimension_noun = true;
     }
-    // a verbless fragment: "Just imagine: almost 2,000 km."
+    // a verbless fragment: "Just imagine: almost 2,000 km." (but not "the
+    // tax rate: 30 percent", where the colon gives the thing its value)
     if r.end < cx.toks.len()
         && matches!(cx.t(r.end), "." | "!" | "?")
         && r.start <= cs + 1
-        && cs > 0
-        && matches!(cx.t(cs - 1), ":")
+        && cs > 1
+        && cx.t(cs - 1) == ":"
+        && matches!(
+            lower(cx.t(cs - 2)).as_str(),
+            "imagine"
+                | "think"
+                | "consider"
+                | "remember"
+                | "recall"
+                | "look"
+                | "see"
+                | "note"
+                | "picture"
+                | "example"
+                | "say"
+                | "again"
+                | "mind"
+        )
     {
         flags |= flag::REMENTION;
     }
@@ -888,20 +1019,53 @@ pub(crate) fn finish(
 
     // ---- what it measures
     let mut thing: Option<String> = None;
-    let mut event: Option<&'static str> = None;
-    for k in cs..ce {
-        if k >= r.start && k < r.end {
-            continue;
-        }
+    // what happened to the people counted: a predicate right after the
+    // figure ("4,000 people were injured", "5.000 injured"), else the
+    // nearest event word before it in the clause ("killed at least 137
+    // people", "the death toll … has risen to 135")
+    let mut event: Option<(usize, &'static str)> = None;
+    let noun_end = r.noun.as_ref().map(|n| n.1.max(r.end)).unwrap_or(r.end);
+    let mut k = noun_end;
+    while k < ce && k < noun_end + 4 {
         let w = lower(cx.t(k));
         if let Some(e) = event_word(w.as_str()) {
-            // "death toll": the toll of deaths
-            let near = k + 8 >= r.start && k <= r.end + 8;
-            if near {
-                event = Some(e);
+            event = Some((0, e));
+            break;
+        }
+        if !matches!(
+            w.as_str(),
+            "were"
+                | "was"
+                | "are"
+                | "is"
+                | "have"
+                | "has"
+                | "had"
+                | "been"
+                | "being"
+                | "reported"
+                | "confirmed"
+                | "reportedly"
+                | "people"
+                | "others"
+                | "persons"
+        ) {
+            break;
+        }
+        k += 1;
+    }
+    if event.is_none() {
+        let mut k = r.start;
+        while k > cs {
+            k -= 1;
+            let w = lower(cx.t(k));
+            if let Some(e) = event_word(w.as_str()) {
+                event = Some((r.start - k, e));
+                break;
             }
         }
     }
+    let event = event.map(|(_, e)| e);
     if matches!(u.dim, Dim::Count | Dim::Ordinal) {
         thing = r.noun.as_ref().map(|n| n.0.clone());
     }
@@ -945,8 +1109,9 @@ pub(crate) fn finish(
             thing = quantity_noun(&h).map(str::to_string);
         }
     }
-    if thing.is_none() && u.dim != Dim::Date && !dimension_noun {
-        // a quantity noun earlier in the clause
+    if thing.is_none() && !matches!(u.dim, Dim::Date | Dim::Count) && !dimension_noun {
+        // a quantity noun earlier in the clause (a bare count takes its
+        // thing only from a counted noun or a casualty event)
         let mut k = r.start;
         let lim = cs.max(r.start.saturating_sub(14));
         while k > lim {
@@ -1067,6 +1232,48 @@ pub(crate) fn finish(
     }
     context.sort_unstable();
     context.dedup();
+    // names next to it: capitalised words within ten tokens, in the clause
+    let mut names = Vec::new();
+    for k in cs.max(r.start.saturating_sub(10))..ce.min(r.end + 10) {
+        let t = cx.toks[k];
+        let initial = t.is_sentence_start() || t.has(crate::analysis::sentences::CLAUSE_START);
+        if t.kind == TokenKind::Word
+            && t.is_capitalized()
+            && !(k >= r.start && k < r.end)
+            && !(initial && is_common_opener(lower(cx.t(k)).as_str()))
+        {
+            let w = cx.t(k);
+            let l = lower(w);
+            let title = matches!(
+                l.as_str(),
+                "president"
+                    | "minister"
+                    | "prime"
+                    | "secretary"
+                    | "chancellor"
+                    | "governor"
+                    | "senator"
+                    | "mr"
+                    | "mrs"
+                    | "ms"
+                    | "dr"
+                    | "the"
+                    | "former"
+                    | "general"
+                    | "state"
+                    | "house"
+                    | "senate"
+                    | "congress"
+                    | "government"
+                    | "i"
+            );
+            if !title && month_word(w).is_none() && !crate::analysis::dates::weekday_word(w) {
+                names.push(hash_str(&stem(w)));
+            }
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
     // the words naming the thing: within ten tokens, inside the clause
     let mut local = Vec::new();
     for k in cs.max(r.start.saturating_sub(10))..ce.min(r.end + 10) {
@@ -1153,6 +1360,7 @@ pub(crate) fn finish(
         thing,
         context,
         local,
+        names,
         sentence,
         flags,
         date,

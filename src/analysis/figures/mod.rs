@@ -62,6 +62,13 @@ pub mod flag {
     pub const CONTRAST: u16 = 1024;
     /// A date line or time stamp rather than a claim.
     pub const STAMP: u16 = 2048;
+    /// A projection, plan or hypothesis ("expected to last four to five
+    /// hours", "would cost"), not a reported fact.
+    pub const PROJECTED: u16 = 4096;
+    /// Its document gives several disagreeing values for its quantity key:
+    /// the key is too coarse there to match it with other documents by
+    /// context alone.
+    pub const MULTI: u16 = 8192;
 }
 
 /// How a figure's number was written, for rendering a replacement in the
@@ -117,6 +124,10 @@ pub struct Figure {
     /// Hashes of the content words within ten tokens of it in its clause
     /// (the words that name what it measures), sorted.
     pub local: Vec<u32>,
+    /// Hashes of the capitalised words of its sentence (names, mostly),
+    /// sorted: figures whose sentences name disjoint sets of people and
+    /// places are about different subjects.
+    pub names: Vec<u32>,
     /// Index of the sentence holding it.
     pub sentence: u32,
     /// See [`flag`].
@@ -147,6 +158,7 @@ impl Figure {
     /// increments and stamps are not claims about the current quantity.
     pub fn comparable(&self) -> bool {
         !self.has(flag::SUPERSEDED | flag::INCREMENT | flag::STAMP)
+            && self.qualifier != Qualifier::Vague
             && (self.low.is_finite() || self.high.is_finite())
     }
 
