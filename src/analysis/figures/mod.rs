@@ -167,6 +167,17 @@ impl Figure {
     pub fn describe(&self) -> String {
         render::describe(self)
     }
+
+    /// Text to replace this figure (written in `text`) with so that it
+    /// gives `other`'s value (written in `other_text`), in this figure's
+    /// style: "24 million tonnes" with 25 million tonnes gives "25 million
+    /// tonnes", "almost 2,000 km" with "1,200 kilometres" gives "1,200 km".
+    /// Falls back to the other figure's own text when the two are not of
+    /// one unit.
+    pub fn restyle(&self, text: &str, other: &Figure, other_text: &str) -> String {
+        render::replacement(self, text, other, other_text)
+            .unwrap_or_else(|| other.span.of(other_text).to_string())
+    }
 }
 
 /// Every figure of a document, in text order, with in-document links.
