@@ -38,6 +38,8 @@ pub(crate) struct Raw {
     pub qualifier_span: Option<Span>,
     pub form: Form,
     pub number: Span,
+    /// What the number proper is multiplied by in the text ("million").
+    pub head_scale: f64,
     pub scale: f64,
     /// Counted noun for counts ("student"), or the noun after a hyphenated
     /// unit ("six-mile trip" → "trip").
@@ -289,6 +291,7 @@ impl<'a> Ctx<'a> {
             qualifier_span: None,
             form: n.form,
             number: n.span,
+            head_scale: 1.0,
             scale: n.scale,
             noun: None,
             date: None,
@@ -559,6 +562,7 @@ impl<'a> Ctx<'a> {
             qualifier_span: None,
             form: Form::Digits,
             number: dm.span,
+            head_scale: 1.0,
             scale: 1.0,
             noun: None,
             date: Some(dm),
@@ -730,7 +734,8 @@ impl<'a> Ctx<'a> {
             qualifier,
             qualifier_span,
             form: n.form,
-            number: n.span,
+            number: n.head,
+            head_scale: if n.head == n.span { 1.0 } else { n.scale },
             scale,
             noun,
             date: None,
@@ -1108,7 +1113,7 @@ pub(crate) fn style_of(cx: &Ctx, r: &Raw) -> Style {
     Style {
         form: r.form,
         number: r.number,
-        scale: r.scale,
+        scale: r.head_scale,
         qualifier: r.qualifier_span,
         decimals,
         separator,

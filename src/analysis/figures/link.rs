@@ -171,18 +171,26 @@ pub fn headline_end(text: &str) -> usize {
             at += line.len();
             continue;
         }
-        let body_like =
-            t.len() > 160 || t.ends_with('.') || t.ends_with(".\"") || t.ends_with(".”");
+        // two sentences on one line are prose ("U.S." is not two)
+        let inner_ends =
+            t.matches(". ").count() + t.matches("? ").count() + t.matches("! ").count();
+        let ends = t.ends_with(['.', '?', '!']);
+        let body_like = t.len() > 160
+            || t.ends_with('.')
+            || t.ends_with(".\"")
+            || t.ends_with(".”")
+            || (inner_ends >= 1 && ends);
         if body_like {
-            break;
+            // a headline block only where a body follows it
+            return end;
         }
         at += line.len();
         end = at;
         if at > 1200 {
-            break;
+            return end;
         }
     }
-    end
+    0
 }
 
 /// Where the lede ends: the first body line after the headline block that

@@ -55,6 +55,10 @@ pub struct Num {
     pub scale: f64,
     /// A glued unit suffix the caller should interpret ("5km" → "km").
     pub suffix: Option<Span>,
+    /// The number before its scale word ("25" in "25 million", "one and a
+    /// half" in "one and a half billion"); the whole span when it has none
+    /// or the two cannot be told apart.
+    pub head: Span,
 }
 
 impl Num {
@@ -72,6 +76,7 @@ impl Num {
             vague: None,
             scale: 1.0,
             suffix: None,
+            head: span,
         }
     }
 }
@@ -489,6 +494,7 @@ impl<'a> Scanner<'a> {
                 n.value = v;
                 n.end = j;
                 n.span = self.span(i, j);
+                n.head = n.span;
                 n.round = trailing_zero_int(v);
                 n.ulp = if n.round {
                     place_of_last_nonzero(v)
@@ -558,6 +564,7 @@ impl<'a> Scanner<'a> {
             n.ulp = 0.0;
             n.end = end;
             n.span = self.span(n.start, end);
+            n.head = n.span;
             return;
         }
         // "2 1/4": a whole number then a fraction, separated by space
@@ -568,6 +575,7 @@ impl<'a> Scanner<'a> {
             n.ulp = 0.0;
             n.end = end;
             n.span = self.span(n.start, end);
+            n.head = n.span;
         }
     }
 
@@ -621,6 +629,7 @@ impl<'a> Scanner<'a> {
             let and = self.low(j).as_str() == "and";
             let k = if and { j + 1 } else { j };
             if let Some((v, end)) = self.small_part(k, s, and) {
+                n.head = self.span(n.start, end);
                 if s == 1e2 {
                     group += v;
                 } else {
@@ -954,6 +963,21 @@ impl<'a> Scanner<'a> {
         let mut n = Num::point(i, n_end, self.span(i, n_end), value, 1.0, Form::Words);
         n.scale = scale_max;
         n.ordinal = ordinal;
+        // "two million", "one and a half-billion": the words before the
+        // scale are the number proper
+        if scale_max > 100.0 && n_end >= i + 2 {
+            let last = self.low(n_end - 1);
+            if scale_word(last.as_str()) == Some(scale_max) {
+                let mut h = n_end - 1;
+                if self.is_hyphen(h - 1) && h - 1 > i {
+                    h -= 1;
+                }
+                if h > i {
+                    n.head = self.span(i, h);
+                }
+            }
+        }
+
         if exact_fraction {
             n.ulp = 0.0;
         } else if let Some(d) = decimals {

@@ -264,10 +264,9 @@ pub fn replacement(
         let fmt = |v: f64| -> String {
             let x = v / factor;
             match st.form {
-                Form::Words => {
-                    words(x, target_text.contains(" and ")).unwrap_or_else(|| digits(x, st))
-                }
-                _ => digits(x, st),
+                Form::Words => words(x, target_text.contains(" and "))
+                    .unwrap_or_else(|| digits(x, st, source.style.decimals)),
+                _ => digits(x, st, source.style.decimals),
             }
         };
         if (hi - lo).abs() > 1e-9 * hi.abs().max(1.0) {
@@ -320,8 +319,10 @@ fn source_stated(f: &Figure) -> (f64, f64) {
     }
 }
 
-fn digits(x: f64, st: &Style) -> String {
-    let dec = (st.decimals as usize).max(needed_decimals(x));
+/// `x` in the target's digit style: its separator, and its decimal places
+/// where the source stated as many (no "6.0" from "six").
+fn digits(x: f64, st: &Style, source_decimals: u8) -> String {
+    let dec = (st.decimals.min(source_decimals) as usize).max(needed_decimals(x));
     let sep = match st.separator {
         Some(c) => Some(c),
         None if x.abs() >= 10000.0 && st.scale <= 1.0 => Some(','),

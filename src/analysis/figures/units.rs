@@ -348,7 +348,9 @@ pub fn currency_prefix_word(w: &str) -> Option<&'static str> {
     Some(match l.as_str() {
         "us" | "u.s" | "u.s." | "usd" => "USD",
         "c" | "ca" | "can" | "cad" => "CAD",
-        "a" | "au" | "aud" => "AUD",
+        // "A$" only glued: "a $1.5 billion loan" is an article
+        "a" if w == "A" => "AUD",
+        "au" | "aud" => "AUD",
         "hk" | "hkd" => "HKD",
         "nz" | "nzd" => "NZD",
         "mex" | "mxn" => "MXN",
