@@ -28,6 +28,10 @@ pub(crate) struct Raw {
     /// Token range of the whole figure, qualifier included.
     pub start: usize,
     pub end: usize,
+    /// Where the value starts (after a hedge before it) and where the
+    /// number ends (before units and counted nouns).
+    pub core: usize,
+    pub num_end: usize,
     pub unit: Unit,
     /// Value in the shown unit, and the range when one was written.
     pub value: f64,
@@ -103,7 +107,7 @@ impl<'a> Ctx<'a> {
             TokenKind::Number => true,
             TokenKind::Punct => {
                 let s = t.text(self.text);
-                matches!(
+                let symbol = matches!(
                     s,
                     "$" | "€"
                         | "£"
@@ -118,13 +122,22 @@ impl<'a> Ctx<'a> {
                         | "-"
                         | "−"
                         | "."
-                ) && self
-                    .toks
-                    .get(i + 1)
-                    .is_some_and(|n| n.kind == TokenKind::Number || n.kind == TokenKind::Word)
+                );
+                numbers::vulgar_fraction(s).is_some()
+                    || symbol
+                        && self.toks.get(i + 1).is_some_and(|n| {
+                            n.kind == TokenKind::Number || n.kind == TokenKind::Word
+                        })
             }
             TokenKind::Word => {
                 let s = t.text(self.text);
+                // "aud$ 15", "Mex$ 10 million", "USD115"
+                if self.toks.get(i + 1).is_some_and(|n| !n.space_before()) && self.t(i + 1) == "$" {
+                    return true;
+                }
+                if t.has(crate::analysis::tokens::flag::HAS_DIGIT) && s.len() > 3 {
+                    return true;
+                }
                 let b = s.as_bytes()[0].to_ascii_lowercase();
                 if s.len() > 12 || !b"abcdefhjlmnopqrstuvwzg".contains(&b) {
                     return false;
@@ -211,6 +224,20 @@ impl<'a> Ctx<'a> {
         if self.is_num(i) && self.t(i + 1) == ":" && self.is_num(i + 2) && self.glued(i + 2) {
             return None;
         }
+        // inside a URL or an encoded string: "?q=30%25", "issn%280024"
+        if self.is_num(i)
+            && i > 0
+            && self.glued(i)
+            && matches!(self.t(i - 1), "%" | "=" | "&" | "?" | "#" | "_" | "@")
+        {
+            return None;
+        }
+        // "USD115", "USD50": a code glued to its amount is one word token
+        if self.is_word(i)
+            && let Some(r) = self.code_glued_amount(i)
+        {
+            return Some(r);
+        }
         if let Some(d) = self.ds.date_at(i) {
             return Some(self.date_raw(i, d));
         }
@@ -237,11 +264,16 @@ impl<'a> Ctx<'a> {
         {
             return None;
         }
-        // a number glued to letters before it ("SCP-173", "G7") is a name
+        // a number glued to letters before it ("G7"), or to a word by a
+        // hyphen ("SCP-173", "COVID-19"), is a name
         if n.start > 0
             && self.glued(n.start)
-            && self.toks[n.start - 1].kind == TokenKind::Word
             && currency.is_none()
+            && (self.toks[n.start - 1].kind == TokenKind::Word
+                || (self.t(n.start - 1) == "-"
+                    && n.start >= 2
+                    && self.glued(n.start - 1)
+                    && self.toks[n.start - 2].kind == TokenKind::Word))
         {
             return None;
         }
@@ -254,11 +286,56 @@ impl<'a> Ctx<'a> {
             && !n.ordinal
             && n.suffix.is_none()
             && let Some(y) = year_value(self.t(n.start))
-            && self.reads_as_year(n.start, n.end)
+            && self.reads_as_year(n.start, n.end, y)
         {
             return Some(self.year_raw(i, n.start, y));
         }
         self.quantity_raw(i, currency, n)
+    }
+
+    /// "USD115", "EUR125.5": the tokenizer keeps a currency code and its
+    /// digits as one word.
+    fn code_glued_amount(&self, i: usize) -> Option<Raw> {
+        let s = self.t(i);
+        let code = s.get(..3)?;
+        if !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        let cur = units::currency_symbol(code)?;
+        let mut rest = s[3..].to_string();
+        let mut end = i + 1;
+        // "USD115.5": the decimals are a token of their own
+        if self.t(i + 1) == "." && self.glued(i + 1) && self.is_num(i + 2) && self.glued(i + 2) {
+            rest = format!("{rest}.{}", self.t(i + 2));
+            end = i + 3;
+        }
+        if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return None;
+        }
+        let parts = numbers::split_digit_body(&rest);
+        let &(_, _, value, ulp) = parts.first()?;
+        if parts.len() != 1 {
+            return None;
+        }
+        Some(Raw {
+            start: i,
+            end,
+            core: i,
+            num_end: end,
+            unit: units::money(cur, 1.0),
+            value,
+            range: None,
+            precision: interval::rounding(value, ulp, false),
+            qualifier: Qualifier::Bare,
+            qualifier_span: None,
+            form: Form::Digits,
+            number: self.span(i, end),
+            head_scale: 1.0,
+            scale: 1.0,
+            noun: None,
+            date: None,
+            flags: 0,
+        })
     }
 
     /// "percent of 10", "per cent of twenty-two": the value after.
@@ -283,6 +360,8 @@ impl<'a> Ctx<'a> {
         Some(Raw {
             start: i,
             end: n.end,
+            core: i,
+            num_end: n.end,
             unit: PERCENT,
             value: n.value,
             range: None,
@@ -348,9 +427,23 @@ impl<'a> Ctx<'a> {
 
     /// Does the 4-digit number at `a..b` read as a year? "in 2014", "the
     /// 1998 Agreement", "2024–2026", but not "2000 people" or "2400 tonnes".
-    fn reads_as_year(&self, a: usize, b: usize) -> bool {
+    fn reads_as_year(&self, a: usize, b: usize, y: i32) -> bool {
         let next = self.t(b);
         let next_low = self.low(b);
+        let prev = if a > 0 { self.low(a - 1) } else { lower("") };
+        // "above 1000", "more than 2000": a comparison is of an amount
+        if interval::qualifier_before(&self.words_before(a, 5)).is_some() {
+            return false;
+        }
+        // outside modern years only with a word that makes it a time
+        if !(1800..=2100).contains(&y)
+            && !matches!(
+                prev.as_str(),
+                "in" | "since" | "by" | "until" | "before" | "after" | "during" | "year" | "circa"
+            )
+        {
+            return false;
+        }
         if self.is_word(b) {
             let nw = next_low.as_str();
             if numbers::scale_word(nw).is_some()
@@ -554,6 +647,8 @@ impl<'a> Ctx<'a> {
         let mut r = Raw {
             start,
             end,
+            core: vstart,
+            num_end: end,
             unit: DATE,
             value: (lo + hi) / 2.0,
             range: Some((lo, hi)),
@@ -627,6 +722,7 @@ impl<'a> Ctx<'a> {
                 scale = m.scale.max(n.scale);
             }
         }
+        let n_end = end;
         // what follows: unit, percent, currency, counted noun
         let mut unit: Option<Unit> = None;
         let mut noun: Option<(String, usize)> = None;
@@ -657,6 +753,38 @@ impl<'a> Ctx<'a> {
                 _ => unit = Some(units::money(code, 1.0)),
             }
         }
+        // "3 dollars 50 cents", "thirteen dollars and forty-five cents",
+        // "15 dollars 50." — a main unit and its hundredths
+        if let Some(u) = unit
+            && u.dim == Dim::Money
+            && u.factor == 1.0
+            && qualifier == Qualifier::Bare
+            && scale == 1.0
+            && end > 0
+            && matches!(
+                self.low(end - 1).as_str(),
+                "dollar"
+                    | "dollars"
+                    | "euro"
+                    | "euros"
+                    | "pound"
+                    | "pounds"
+                    | "franc"
+                    | "francs"
+                    | "rouble"
+                    | "roubles"
+                    | "ruble"
+                    | "rubles"
+                    | "$"
+                    | "€"
+                    | "£"
+            )
+            && let Some((cents, e)) = self.hundredths_after(end)
+        {
+            value += cents;
+            precision = 0.005;
+            end = e;
+        }
         let unit = match unit {
             Some(u) => u,
             None => {
@@ -679,13 +807,43 @@ impl<'a> Ctx<'a> {
             }
             noun = Some((lemma, e));
         }
-        // hedges after: "or more", "5,000-plus", "40-odd"
-        let after = self.words_after(end, 3);
-        if let Some((q, k)) = interval::qualifier_after(&after)
-            && qualifier == Qualifier::Bare
+        // hedges after: "or more", "5,000-plus", "40-odd", "5,000 people or
+        // more"; not "10 and more than 40" nor "12 and below 30"
+        let mut num_end = n_end;
+        let hedge_after = |at: usize| -> Option<(Qualifier, usize)> {
+            let after = self.words_after(at, 4);
+            let (q, k) = interval::qualifier_after(&after)?;
+            let next = after
+                .get(k)
+                .map(|w| w.as_str().to_string())
+                .unwrap_or_default();
+            let then_number = self.is_num(at + k)
+                || numbers::is_number_word(&next)
+                || !self.sc.numbers_at(at + k).is_empty();
+            (next != "than" && next != "to" && !then_number).then_some((q, k))
+        };
+        let mut inclusive = false;
+        if qualifier == Qualifier::Bare
+            && let Some((Qualifier::Exact, k)) = hedge_after(n_end)
+        {
+            // "less than 5000 or equal (to)": the bound includes its value
+            inclusive = true;
+            num_end = n_end + k;
+            if end == n_end {
+                end = num_end;
+            }
+        } else if qualifier == Qualifier::Bare
+            && let Some((q, k)) = hedge_after(n_end).or_else(|| hedge_after(end))
         {
             qualifier = q;
-            end += k;
+            if hedge_after(n_end).is_some() && end == n_end {
+                num_end = n_end + k;
+                end = num_end;
+            } else if hedge_after(n_end).is_some() {
+                num_end = n_end + k;
+            } else {
+                end += k;
+            }
         } else if self.t(end) == "-"
             && self.glued(end)
             && matches!(self.low(end + 1).as_str(), "plus" | "odd")
@@ -702,6 +860,12 @@ impl<'a> Ctx<'a> {
         let mut start = vstart;
         let mut qualifier_span = None;
         let before = self.words_before(vstart, 6);
+        if matches!(qualifier, Qualifier::AtLeast | Qualifier::AtMost)
+            && let Some((Qualifier::Exact, k)) = interval::qualifier_before(&before)
+        {
+            // "equal to 5000 or less"
+            start = vstart - k;
+        }
         if qualifier == Qualifier::Bare || qualifier == Qualifier::Range {
             if qualifier == Qualifier::Range {
                 // "between 20 and 30", "from 200 to 300"
@@ -711,7 +875,11 @@ impl<'a> Ctx<'a> {
                     start = vstart - 1;
                 }
             } else if let Some((q, k)) = interval::qualifier_before(&before) {
-                qualifier = q;
+                qualifier = match (q, inclusive) {
+                    (Qualifier::Over, true) => Qualifier::AtLeast,
+                    (Qualifier::Under, true) => Qualifier::AtMost,
+                    (q, _) => q,
+                };
                 start = vstart - k;
                 qualifier_span = Some(self.span(start, vstart));
             }
@@ -724,9 +892,19 @@ impl<'a> Ctx<'a> {
                 flags |= flag::DEMONSTRATIVE;
             }
         }
+        // "<>30", "=>30": not comparisons anyone writes in prose
+        if start > 0
+            && self.glued(start)
+            && matches!(self.t(start - 1), "<" | ">" | "=")
+            && matches!(self.t(start), "<" | ">" | "=")
+        {
+            return None;
+        }
         Some(Raw {
             start,
             end,
+            core: vstart,
+            num_end: num_end.max(n_end),
             unit,
             value,
             range,
@@ -741,6 +919,34 @@ impl<'a> Ctx<'a> {
             date: None,
             flags,
         })
+    }
+
+    /// Hundredths after an amount in a main currency unit: "[and] 50
+    /// cents", or a bare "50" closing the sentence.
+    fn hundredths_after(&self, j: usize) -> Option<(f64, usize)> {
+        let k = if self.low(j).as_str() == "and" {
+            j + 1
+        } else {
+            j
+        };
+        let m = self.sc.numbers_at(k).into_iter().next()?;
+        if m.value.fract() != 0.0
+            || m.value <= 0.0
+            || m.value >= 100.0
+            || m.ordinal
+            || m.suffix.is_some()
+        {
+            return None;
+        }
+        let w = self.low(m.end);
+        if matches!(w.as_str(), "cent" | "cents" | "pence" | "penny") {
+            return Some((m.value / 100.0, m.end + 1));
+        }
+        let closes = self
+            .toks
+            .get(m.end)
+            .is_none_or(|t| matches!(t.text(self.text), "." | "!" | "?" | ";"));
+        closes.then_some((m.value / 100.0, m.end))
     }
 
     /// The second number of a range after the first number `n`.
@@ -806,6 +1012,15 @@ impl<'a> Ctx<'a> {
         }
         let m = self.sc.numbers_at(k);
         let m = m.into_iter().next()?;
+        // "+1-222-2222-2222": a phone number, not a range
+        if dash
+            && ((i > 0 && self.t(i - 1) == "+")
+                || (matches!(self.t(m.end), "-" | "/")
+                    && self.glued(m.end)
+                    && self.is_num(m.end + 1)))
+        {
+            return None;
+        }
         if m.ordinal || m.decade || m.vague.is_some() || m.suffix.is_some() && n.suffix.is_none() {
             return None;
         }
@@ -821,6 +1036,22 @@ impl<'a> Ctx<'a> {
     /// A unit glued to digits: "5km", "200lbs", "1.8m", "75ml", "100t",
     /// "24703m2", "10kph", "115USD", "100元", "0.8rad".
     fn suffix_unit(&self, s: &str, end: usize) -> Option<(Unit, usize)> {
+        // "24703m2": the square is a digit token glued after the unit;
+        // "24703m212" is a code
+        if self.is_num(end) && self.glued(end) {
+            let d = self.t(end);
+            let u = units::unit_word(s)?;
+            let glued_after = self
+                .toks
+                .get(end + 1)
+                .is_some_and(|t| !t.space_before() && t.kind != TokenKind::Punct);
+            return match (u.dim, d, glued_after) {
+                (Dim::Length, "2" | "3", false) => {
+                    units::unit_word(&format!("{s}{d}")).map(|u| (u, end + 1))
+                }
+                _ => None,
+            };
+        }
         if let Some(u) = units::unit_word(s) {
             // "10km/hr", "50 km/ms": speed written with a slash
             if u.dim == Dim::Length && self.t(end) == "/" && self.glued(end) {
@@ -853,6 +1084,14 @@ impl<'a> Ctx<'a> {
     ) -> Option<UnitAfter> {
         let raw = self.t(j);
         if raw == "%" || raw == "％" {
+            // "30%25" is URL encoding, not thirty percent
+            if self
+                .toks
+                .get(j + 1)
+                .is_some_and(|t| !t.space_before() && t.kind != TokenKind::Punct)
+            {
+                return None;
+            }
             return Some((PERCENT, j + 1, None));
         }
         // "six-mile trip", "3-inch", "12-cent", "one-yen"
@@ -899,6 +1138,16 @@ impl<'a> Ctx<'a> {
             }
             return Some((PERCENT, j + 1, None));
         }
+        // "361 million pounds" is money; "25 pounds" a weight
+        if matches!(ws[0], "pound" | "pounds") && (scale > 1.0 || currency == Some("GBP")) {
+            return Some((units::money("GBP", 1.0), j + 1, None));
+        }
+        if ws[0] == "sterling"
+            || (matches!(ws[0], "pound" | "pounds") && ws.get(1) == Some(&"sterling"))
+        {
+            let k = if ws[0] == "sterling" { 1 } else { 2 };
+            return Some((units::money("GBP", 1.0), j + k, None));
+        }
         // currencies: "dollars", "Australian dollars", "finnish markka",
         // "USD", "usd million"
         let prev = if j > 0 { self.t(j - 1) } else { "" };
@@ -920,8 +1169,7 @@ impl<'a> Ctx<'a> {
             return Some((units::money(code, f), j + 1, None));
         }
         if let Some(code) = units::currency_symbol(raw)
-            && raw.len() == 3
-            && raw.bytes().all(|b| b.is_ascii_uppercase())
+            && ((raw.len() == 3 && raw.bytes().all(|b| b.is_ascii_uppercase())) || !raw.is_ascii())
         {
             return Some((units::money(code, 1.0), j + 1, None));
         }
@@ -963,15 +1211,14 @@ impl<'a> Ctx<'a> {
                     return None;
                 }
             }
+            // "3 in 5", "ha", "rad": too common as words; "degrees" in news
+            // are temperatures, not angles; "World Cup" is a name
             if matches!(
                 ws[0],
-                "in" | "min" | "sec" | "second" | "ha" | "turn" | "turns" | "cup" | "cups"
-            ) {
-                // "3 in 5", "the second", "ha": too common as words; keep
-                // only units that cannot be read otherwise
-                if ws[0] != "second" || !self.duration_context(j) {
-                    return None;
-                }
+                "in" | "min" | "sec" | "ha" | "turn" | "turns" | "degree" | "degrees" | "rad"
+            ) || (matches!(ws[0], "cup" | "cups") && raw != ws[0])
+            {
+                return None;
             }
             // "miles an hour"
             if u.dim == Dim::Length && matches!(ws.get(1).copied(), Some("an" | "per" | "a")) {
@@ -983,22 +1230,12 @@ impl<'a> Ctx<'a> {
         }
         None
     }
-
-    fn duration_context(&self, j: usize) -> bool {
-        let _ = j;
-        true
-    }
 }
 
-/// Recognise every figure of a document, with what it measures.
-pub(crate) fn figures(
-    text: &str,
-    toks: &[Token],
-    sentences: &[Span],
-    statements: &[Statement],
-) -> Vec<Figure> {
-    let cx = Ctx::new(text, toks);
-    let mut raws = Vec::new();
+/// Every raw figure in token order, with two-sided bounds merged.
+fn scan(cx: &Ctx) -> Vec<Raw> {
+    let toks = cx.toks;
+    let mut raws: Vec<Raw> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         if !cx.may_start(i) {
@@ -1013,6 +1250,106 @@ pub(crate) fn figures(
             _ => i += 1,
         }
     }
+    merge_bounds(cx, raws)
+}
+
+/// "more than 20 but fewer than 30", "above 1000 and below 1500", "no
+/// more than 50 and no less than 20": one range from two bounds.
+fn merge_bounds(cx: &Ctx, raws: Vec<Raw>) -> Vec<Raw> {
+    let lower = |q: Qualifier| matches!(q, Qualifier::Over | Qualifier::AtLeast);
+    let upper = |q: Qualifier| matches!(q, Qualifier::Under | Qualifier::AtMost);
+    let mut out: Vec<Raw> = Vec::with_capacity(raws.len());
+    for r in raws {
+        if let Some(p) = out.last()
+            && ((lower(p.qualifier) && upper(r.qualifier))
+                || (upper(p.qualifier) && lower(r.qualifier)))
+            && r.start > p.end
+            && r.start - p.end <= 2
+            && (p.end..r.start)
+                .all(|k| matches!(lower_str(cx, k).as_str(), "and" | "but" | "," | "yet"))
+            && (p.unit == r.unit || p.unit.dim == Dim::Count && p.noun.is_none())
+        {
+            let (lo, hi) = if lower(p.qualifier) {
+                (p.value, r.value)
+            } else {
+                (r.value, p.value)
+            };
+            if lo < hi {
+                let p = out.pop().unwrap_or_else(|| unreachable!());
+                out.push(Raw {
+                    start: p.start,
+                    end: r.end,
+                    core: p.start,
+                    num_end: r.num_end,
+                    value: (lo + hi) / 2.0,
+                    range: Some((lo, hi)),
+                    precision: p.precision.max(r.precision),
+                    qualifier: Qualifier::Range,
+                    qualifier_span: None,
+                    ..r
+                });
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+fn lower_str(cx: &Ctx, k: usize) -> String {
+    cx.low(k).as_str().to_string()
+}
+
+/// A quantity as recognised in text, before deciding what it measures:
+/// the recognition layer under [`super::extract`](crate::analysis::figures::extract()),
+/// for tools and tests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quantity {
+    /// The whole quantity: hedge, number, unit ("about $ 14 million").
+    pub span: Span,
+    /// Without the hedge before it ("$ 14 million").
+    pub core: Span,
+    /// Hedge and number, without units or counted nouns ("more than
+    /// thirty" in "more than thirty years").
+    pub number: Span,
+    pub unit: Unit,
+    /// The stated value in `unit` (the midpoint of a range).
+    pub value: f64,
+    /// The stated ends of a range or of two bounds.
+    pub range: Option<(f64, f64)>,
+    pub qualifier: Qualifier,
+    pub date: Option<Date>,
+}
+
+/// Every quantity in `text`, bare numbers included.
+pub fn quantities(text: &str) -> Vec<Quantity> {
+    let mut toks = crate::analysis::tokens::tokenize(text);
+    crate::analysis::sentences::split(text, &mut toks);
+    let cx = Ctx::new(text, &toks);
+    scan(&cx)
+        .into_iter()
+        .map(|r| Quantity {
+            span: cx.span(r.start, r.end),
+            core: cx.span(r.core.max(r.start).min(r.end.saturating_sub(1)), r.end),
+            number: cx.span(r.start, r.num_end.max(r.start + 1).min(r.end)),
+            unit: r.unit,
+            value: r.value,
+            range: r.range,
+            qualifier: r.qualifier,
+            date: r.date.map(|d| d.date),
+        })
+        .collect()
+}
+
+/// Recognise every figure of a document, with what it measures.
+pub(crate) fn figures(
+    text: &str,
+    toks: &[Token],
+    sentences: &[Span],
+    statements: &[Statement],
+) -> Vec<Figure> {
+    let cx = Ctx::new(text, toks);
+    let mut raws = scan(&cx);
     let stmt_index = StatementIndex::new(statements);
     let mut out = Vec::with_capacity(raws.len());
     let mut sent = 0usize;

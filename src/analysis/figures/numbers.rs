@@ -187,6 +187,28 @@ fn digit_scale_suffix(s: &str) -> Option<f64> {
     })
 }
 
+/// The value of a vulgar fraction character ("½" → 0.5).
+pub fn vulgar_fraction(s: &str) -> Option<f64> {
+    Some(match s {
+        "½" => 0.5,
+        "⅓" => 1.0 / 3.0,
+        "⅔" => 2.0 / 3.0,
+        "¼" => 0.25,
+        "¾" => 0.75,
+        "⅕" => 0.2,
+        "⅖" => 0.4,
+        "⅗" => 0.6,
+        "⅘" => 0.8,
+        "⅙" => 1.0 / 6.0,
+        "⅚" => 5.0 / 6.0,
+        "⅛" => 0.125,
+        "⅜" => 0.375,
+        "⅝" => 0.625,
+        "⅞" => 0.875,
+        _ => return None,
+    })
+}
+
 /// Plural scale words used as vague amounts ("hundreds of", "thousands").
 fn vague_plural(w: &str) -> Option<f64> {
     Some(match w {
@@ -362,8 +384,12 @@ impl<'a> Scanner<'a> {
             TokenKind::Number => self.digits_at(i),
             TokenKind::Word => self.words_at(i).into_iter().collect(),
             TokenKind::Punct => {
-                // ".08", "-9.23", "− 1"
+                // "½", "¾"
                 let s = self.t(i);
+                if let Some(v) = vulgar_fraction(s) {
+                    return vec![Num::point(i, i + 1, tok.span, v, 0.0, Form::Digits)];
+                }
+                // ".08", "-9.23", "− 1"
                 if s == "." && self.is_num(i + 1) && self.glued(i + 1) && !self.prev_glued_alnum(i)
                 {
                     let mut v = self.digits_at(i + 1);
@@ -472,10 +498,12 @@ impl<'a> Scanner<'a> {
                 let ts = t.text(self.text);
                 let gap = &self.text[self.toks[j - 1].span.end as usize..t.span.start as usize];
                 let thin = matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}");
+                let group = ts.split_once('.').map(|(a, _)| a).unwrap_or(ts);
                 if t.kind == TokenKind::Number
                     && thin
-                    && ts.len() == 3
-                    && ts.bytes().all(|b| b.is_ascii_digit())
+                    && group.len() == 3
+                    && ts.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                    && ts.matches('.').count() <= 1
                     // "in 2014 100 people": the head must be a short group
                     && !self
                         .toks
@@ -485,6 +513,9 @@ impl<'a> Scanner<'a> {
                     v = v * 1000.0 + ts.parse::<f64>().unwrap_or(0.0);
                     j += 1;
                     joined = true;
+                    if ts.contains('.') {
+                        break;
+                    }
                 } else {
                     break;
                 }
@@ -505,6 +536,23 @@ impl<'a> Scanner<'a> {
         }
         // "1,234,567.89" split as "1 234 567.89" is handled by the body
         // parser of the last group; a fraction after an integer: "2 1/4"
+        // "2½"
+        if let Some(f) = self
+            .toks
+            .get(n.end)
+            .filter(|t| !t.space_before())
+            .and_then(|t| vulgar_fraction(t.text(self.text)))
+            && n.suffix.is_none()
+            && !n.ordinal
+            && n.value.fract() == 0.0
+        {
+            n.value += f;
+            n.ulp = 0.0;
+            n.round = false;
+            n.end += 1;
+            n.span = self.span(n.start, n.end);
+            n.head = n.span;
+        }
         let mut out = vec![n];
         self.extend_fraction(&mut out[0]);
         self.extend_scale_words(&mut out[0]);
@@ -681,7 +729,7 @@ impl<'a> Scanner<'a> {
             let w = self.low(k);
             let v = unit_word(w.as_str()).or_else(|| tens_word(w.as_str()))?;
             let n = self.words_at(k)?;
-            if n.scale != 1.0 || n.value != n.value.trunc() || n.value < v {
+            if n.scale >= limit || n.value != n.value.trunc() || n.value < v {
                 return None;
             }
             (n.value, n.end)
@@ -704,15 +752,25 @@ impl<'a> Scanner<'a> {
         }
         let k = j + 1;
         let w = self.low(k);
-        let num = match w.as_str() {
-            "a" | "an" | "one" => 1.0,
-            x => unit_word(x).filter(|v| *v >= 1.0)?,
+        // "and a half", "and three quarters", "and fifty-four hundredths"
+        let (num, after) = match w.as_str() {
+            "a" | "an" | "one" => (1.0, k + 1),
+            x if unit_word(x).is_some_and(|v| v >= 1.0) => (unit_word(x).unwrap_or(1.0), k + 1),
+            x if tens_word(x).is_some() => {
+                let t = tens_word(x).unwrap_or(0.0);
+                match unit_word(self.low(k + 2).as_str()) {
+                    Some(u) if self.is_hyphen(k + 1) && (1.0..10.0).contains(&u) => (t + u, k + 3),
+                    _ => (t, k + 1),
+                }
+            }
+            _ => return None,
         };
-        let den = fraction_word(self.low(k + 1).as_str())?;
-        if den > 100.0 {
+        let dw = self.low(after);
+        let den = fraction_word(dw.as_str())?;
+        if den > 100.0 || (num > 1.0 && !dw.as_str().ends_with('s')) {
             return None;
         }
-        Some((num / den, k + 2))
+        Some((num / den, after + 1))
     }
 
     // -------------------------------------------------------------- words
@@ -743,6 +801,9 @@ impl<'a> Scanner<'a> {
                     | "only"
             )
             && !self.is_word_number_continuation(i + 1)
+            && !self.toks.get(i + 1).is_some_and(|t| {
+                t.kind == TokenKind::Word && super::units::unit_word(t.text(self.text)).is_some()
+            })
         {
             return None;
         }
@@ -844,7 +905,7 @@ impl<'a> Scanner<'a> {
                 let nx = self.low(k + 1);
                 let joins = matches!(state, Last::Hundred | Last::Big)
                     && (unit_word(nx.as_str()).is_some() || tens_word(nx.as_str()).is_some())
-                    && !self.fraction_follows(k + 1);
+                    && !self.fraction_follows(k + 1, state == Last::Big);
                 if !joins {
                     break;
                 }
@@ -866,7 +927,7 @@ impl<'a> Scanner<'a> {
         let mut ordinal = false;
         let mut exact_fraction = false;
         let mut decimals: Option<f64> = None;
-        let numerator_ok = value > 0.0 && value < 1e6;
+        let numerator_ok = value > 0.0 && value < 1e12;
         // a fraction: "two thirds", "one-eighth", "a half", "three quarters"
         let after = if self.is_hyphen(end) && self.is_word(end + 1) {
             end + 1
@@ -1000,7 +1061,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Does a fraction ("three quarters", "two thirds") start at `k`?
-    fn fraction_follows(&self, k: usize) -> bool {
+    fn fraction_follows(&self, k: usize, after_scale: bool) -> bool {
         let mut j = k;
         while self.is_word(j) || self.is_hyphen(j) {
             let w = self.low(j);
@@ -1009,8 +1070,14 @@ impl<'a> Scanner<'a> {
                 j += 1;
                 continue;
             }
-            return fraction_word(ws).is_some() && ws.ends_with('s')
-                || matches!(ws, "half" | "quarter" | "third");
+            // "and three quarters", "and two thirds" add a common fraction,
+            // and after a scale any fraction is of the scale ("two million
+            // and three fifths"); "one hundred and thirty fifths" continues
+            // the numerator
+            return matches!(
+                ws,
+                "half" | "halves" | "quarter" | "quarters" | "third" | "thirds"
+            ) || (after_scale && fraction_word(ws).is_some());
         }
         false
     }
@@ -1183,6 +1250,26 @@ enum Last {
     Hundred,
     Big,
     And,
+}
+
+/// Every number in `text`, in order: the number layer on its own, for
+/// tools and tests.
+pub fn numbers(text: &str) -> Vec<Num> {
+    let toks = crate::analysis::tokens::tokenize(text);
+    let sc = Scanner::new(text, &toks);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let ns = sc.signed_numbers_at(i);
+        match ns.iter().map(|n| n.end).max() {
+            Some(end) if end > i => {
+                i = end;
+                out.extend(ns);
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// Split a run of digits with `,` and `.` into numbers: one number
