@@ -13,10 +13,25 @@ use crate::analysis::statements::Statement;
 use crate::analysis::tokens::{Token, TokenKind};
 
 use super::interval::{self, Qualifier};
+use super::lexicon;
 use super::measure;
-use super::numbers::{self, Form, Lower, Num, Scanner, lower};
+use super::numbers::{self, Form, Low, Num, Scanner, lower};
 use super::units::{self, DATE, Dim, ORDINAL, PERCENT, Unit};
 use super::{Figure, Style, flag};
+
+/// A few lower-case words next to a figure, on the stack.
+#[derive(Default)]
+struct Words<'a> {
+    w: [&'a str; 6],
+    n: usize,
+}
+
+impl<'a> std::ops::Deref for Words<'a> {
+    type Target = [&'a str];
+    fn deref(&self) -> &[&'a str] {
+        &self.w[..self.n]
+    }
+}
 
 /// A unit found after a number: the unit, the token after it, and for a
 /// hyphenated unit the noun it qualifies ("six-mile trip").
@@ -57,6 +72,9 @@ pub(crate) struct Ctx<'a> {
     pub toks: &'a [Token],
     pub sc: Scanner<'a>,
     pub ds: DateScanner<'a>,
+    /// Content-word stem hashes per token, filled on use (0: not a
+    /// content word; `u32::MAX`: not computed yet).
+    stems: Vec<std::cell::Cell<u32>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -66,6 +84,21 @@ impl<'a> Ctx<'a> {
             toks,
             sc: Scanner::new(text, toks),
             ds: DateScanner::new(text, toks),
+            stems: vec![std::cell::Cell::new(u32::MAX); toks.len()],
+        }
+    }
+
+    /// The content-word stem hash of token `k`, computed once.
+    pub fn stem_of(&self, k: usize, compute: impl FnOnce() -> Option<u32>) -> Option<u32> {
+        let cell = self.stems.get(k)?;
+        match cell.get() {
+            u32::MAX => {
+                let v = compute();
+                cell.set(v.unwrap_or(0));
+                v
+            }
+            0 => None,
+            v => Some(v),
         }
     }
 
@@ -73,8 +106,18 @@ impl<'a> Ctx<'a> {
         self.toks.get(i).map(|t| t.text(self.text)).unwrap_or("")
     }
 
-    pub fn low(&self, i: usize) -> Lower {
-        lower(self.t(i))
+    pub fn low(&self, i: usize) -> Low<'_> {
+        self.sc.lowered(i)
+    }
+
+    /// Word classes of token `i` (see [`lexicon`]).
+    pub fn class(&self, i: usize) -> u32 {
+        self.sc.class(i)
+    }
+
+    /// Classes of token `i` within a group, cheaply ruled out for most words.
+    pub fn class_in(&self, i: usize, group: lexicon::Group) -> u32 {
+        self.sc.class_in(i, group)
     }
 
     pub fn is_word(&self, i: usize) -> bool {
@@ -107,83 +150,97 @@ impl<'a> Ctx<'a> {
             TokenKind::Number => true,
             TokenKind::Punct => {
                 let s = t.text(self.text);
-                let symbol = matches!(
-                    s,
-                    "$" | "€"
-                        | "£"
-                        | "¥"
-                        | "₽"
-                        | "₹"
-                        | "₿"
-                        | "₴"
-                        | "₡"
-                        | "₾"
-                        | "₭"
-                        | "-"
-                        | "−"
-                        | "."
-                );
-                numbers::vulgar_fraction(s).is_some()
-                    || symbol
-                        && self.toks.get(i + 1).is_some_and(|n| {
-                            n.kind == TokenKind::Number || n.kind == TokenKind::Word
-                        })
+                let next_number = self.is_num(i + 1);
+                match s.as_bytes()[0] {
+                    b'$' => next_number || self.class(i + 1) & lexicon::NUMBER != 0,
+                    // a minus sign, ".08"
+                    b'-' => next_number,
+                    b'.' => next_number && self.glued(i + 1),
+                    c if c < 0x80 => false,
+                    _ => match s {
+                        "€" | "£" | "¥" | "₽" | "₹" | "₿" | "₴" | "₡" | "₾" | "₭" => {
+                            next_number || self.class(i + 1) & lexicon::NUMBER != 0
+                        }
+                        "−" => next_number,
+                        _ => numbers::vulgar_fraction(s).is_some(),
+                    },
+                }
             }
             TokenKind::Word => {
+                // most words end here: no starter has these first two
+                // letters and this length
+                let bytes = self.text.as_bytes();
+                let at = t.span.start as usize;
+                let len = t.span.len();
+                let b0 = bytes.get(at).copied().unwrap_or(0);
+                let b1 = if len > 1 {
+                    bytes.get(at + 1).copied().unwrap_or(0)
+                } else {
+                    0
+                };
+                if b0 < 0x80
+                    && !lexicon::prefilter_bytes(b0, b1, len)
+                    && !t.has(crate::analysis::tokens::flag::HAS_DIGIT)
+                {
+                    return false;
+                }
                 let s = t.text(self.text);
                 // "aud$ 15", "Mex$ 10 million", "USD115"
-                if self.toks.get(i + 1).is_some_and(|n| !n.space_before()) && self.t(i + 1) == "$" {
+                if self
+                    .toks
+                    .get(i + 1)
+                    .is_some_and(|n| !n.space_before() && n.kind == TokenKind::Punct)
+                    && self.t(i + 1) == "$"
+                {
                     return true;
                 }
                 if t.has(crate::analysis::tokens::flag::HAS_DIGIT) && s.len() > 3 {
                     return true;
                 }
-                let b = s.as_bytes()[0].to_ascii_lowercase();
-                if s.len() > 12 || !b"abcdefhjlmnopqrstuvwzg".contains(&b) {
+                if s.as_bytes()[0] >= 0x80 {
+                    // "元", "₿" as words
+                    return units::currency_symbol(s).is_some();
+                }
+                let w = self.low(i).as_str();
+                if !lexicon::may_start_prefilter(w) {
                     return false;
                 }
-                let w = lower(s);
-                let w = w.as_str();
-                numbers::is_number_word(w)
-                    || matches!(
-                        w,
-                        "a" | "an"
-                            | "half"
-                            | "few"
-                            | "several"
-                            | "couple"
-                            | "minus"
-                            | "negative"
-                            | "tens"
-                            | "dozens"
-                            | "hundreds"
-                            | "thousands"
-                            | "millions"
-                            | "billions"
-                            | "us"
-                            | "c"
-                            | "hk"
-                            | "usd"
-                            | "eur"
-                            | "gbp"
-                            | "rmb"
-                            | "rs"
-                            | "percent"
-                            | "percents"
-                            | "per"
-                    )
-                    || crate::analysis::dates::month_word(s).is_some()
-                    || units::currency_symbol(s).is_some()
+                let c = self.class(i);
+                if c & lexicon::ARTICLE != 0 {
+                    // only before a scale, "dozen", a denominator or "few"
+                    return self.class(i + 1) & lexicon::AFTER_ARTICLE != 0;
+                }
+                // prefixes and words that start a figure only before an amount:
+                // "us $ 150", "USD 200", "per cent of", "minus five"
+                if c & lexicon::CONDITIONAL != 0 {
+                    let amount = self.is_num(i + 1) || self.class(i + 1) & lexicon::NUMBER != 0;
+                    let next = self.low(i + 1).as_str();
+                    return amount || self.t(i + 1) == "$" || next == "cent" || next == "of";
+                }
+                // "one of", "no one.": a pronoun, never a figure
+                if w == "one"
+                    && ((self.class(i + 1) & lexicon::FUNCTION != 0
+                        && self.low(i + 1).as_str() != "and")
+                        || self
+                            .toks
+                            .get(i + 1)
+                            .is_none_or(|n| n.kind == TokenKind::Punct && self.t(i + 1) != "-"))
+                {
+                    return false;
+                }
+                c & (lexicon::NUMBER | lexicon::START) != 0
+                    || (t.is_capitalized() && c & (lexicon::MONTH | lexicon::CURRENCY) != 0)
             }
         }
     }
 
-    /// Lower-cased words right before token `i` (at most `n`, not across a
-    /// sentence end), in text order.
-    fn words_before(&self, i: usize, n: usize) -> Vec<Lower> {
-        let mut out = Vec::new();
+    /// Lower-cased words right before token `i` (at most `n` ≤ 6, not
+    /// across a sentence end), in text order.
+    fn words_before(&self, i: usize, n: usize) -> Words<'_> {
+        let mut out = Words::default();
+        let n = n.min(6);
         let mut k = i;
-        while k > 0 && out.len() < n {
+        while k > 0 && out.n < n {
             k -= 1;
             let t = self.toks[k];
             let s = t.text(self.text);
@@ -193,25 +250,29 @@ impl<'a> Ctx<'a> {
             if s == "." && !(k > 0 && matches!(self.low(k - 1).as_str(), "approx" | "ca")) {
                 break;
             }
-            out.push(lower(s));
+            out.w[out.n] = self.low(k).as_str();
+            out.n += 1;
             if t.is_sentence_start() {
                 break;
             }
         }
-        out.reverse();
+        out.w[..out.n].reverse();
         out
     }
 
-    fn words_after(&self, i: usize, n: usize) -> Vec<Lower> {
-        let mut out = Vec::new();
+    /// Lower-cased words from token `i` on (at most `n` ≤ 6, not across
+    /// punctuation other than "+").
+    fn words_after(&self, i: usize, n: usize) -> Words<'_> {
+        let mut out = Words::default();
+        let n = n.min(6);
         let mut k = i;
-        while k < self.toks.len() && out.len() < n {
+        while k < self.toks.len() && out.n < n {
             let t = self.toks[k];
-            let s = t.text(self.text);
-            if t.kind == TokenKind::Punct && s != "+" {
+            if t.kind == TokenKind::Punct && t.text(self.text) != "+" {
                 break;
             }
-            out.push(lower(s));
+            out.w[out.n] = self.low(k).as_str();
+            out.n += 1;
             k += 1;
         }
         out
@@ -430,7 +491,7 @@ impl<'a> Ctx<'a> {
     fn reads_as_year(&self, a: usize, b: usize, y: i32) -> bool {
         let next = self.t(b);
         let next_low = self.low(b);
-        let prev = if a > 0 { self.low(a - 1) } else { lower("") };
+        let prev = if a > 0 { self.low(a - 1) } else { Low("") };
         // "above 1000", "more than 2000": a comparison is of an amount
         if interval::qualifier_before(&self.words_before(a, 5)).is_some() {
             return false;
@@ -447,15 +508,15 @@ impl<'a> Ctx<'a> {
         if self.is_word(b) {
             let nw = next_low.as_str();
             if numbers::scale_word(nw).is_some()
-                || units::unit_word(next).is_some()
-                || units::percent_word(next)
-                || units::currency_word(next, "").is_some()
+                || units::unit_word_low(next, nw).is_some()
+                || matches!(nw, "percent" | "percents" | "pct" | "percentage")
+                || units::currency_word_low(nw, "").is_some()
             {
                 return false;
             }
             // a lower-case noun after it is what is counted ("2000 people"),
             // unless a preposition says it is a time ("in 2000 troops ...")
-            let prev = if a > 0 { self.low(a - 1) } else { lower("") };
+            let prev = if a > 0 { self.low(a - 1) } else { Low("") };
             // "in 2000", "the Clintons' 2014 tax rate", "her 2014 return"
             let time_prep = matches!(
                 prev.as_str(),
@@ -813,12 +874,9 @@ impl<'a> Ctx<'a> {
         let hedge_after = |at: usize| -> Option<(Qualifier, usize)> {
             let after = self.words_after(at, 4);
             let (q, k) = interval::qualifier_after(&after)?;
-            let next = after
-                .get(k)
-                .map(|w| w.as_str().to_string())
-                .unwrap_or_default();
+            let next = after.get(k).copied().unwrap_or("");
             let then_number = self.is_num(at + k)
-                || numbers::is_number_word(&next)
+                || numbers::is_number_word(next)
                 || !self.sc.numbers_at(at + k).is_empty();
             (next != "than" && next != "to" && !then_number).then_some((q, k))
         };
@@ -870,7 +928,7 @@ impl<'a> Ctx<'a> {
             if qualifier == Qualifier::Range {
                 // "between 20 and 30", "from 200 to 300"
                 if let Some(w) = before.last()
-                    && matches!(w.as_str(), "between" | "from")
+                    && matches!(*w, "between" | "from")
                 {
                     start = vstart - 1;
                 }
@@ -885,10 +943,7 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(w) = self.words_before(start, 2).last() {
-            if matches!(
-                w.as_str(),
-                "these" | "those" | "this" | "that" | "same" | "said"
-            ) {
+            if matches!(*w, "these" | "those" | "this" | "that" | "same" | "said") {
                 flags |= flag::DEMONSTRATIVE;
             }
         }
@@ -959,12 +1014,12 @@ impl<'a> Ctx<'a> {
         let j = n.end;
         let sep = self.t(j);
         let sep_low = self.low(j);
-        let before = if i > 0 { self.low(i - 1) } else { lower("") };
+        let before = if i > 0 { self.low(i - 1) } else { Low("") };
         let between = matches!(before.as_str(), "between" | "from");
         // "rose from 5 to 7 percent" is a change, not a range
         if before.as_str() == "from" && i >= 2 {
             let v = self.low(i - 2);
-            let v2 = if i >= 3 { self.low(i - 3) } else { lower("") };
+            let v2 = if i >= 3 { self.low(i - 3) } else { Low("") };
             let change = |w: &str| {
                 matches!(
                     w,
@@ -1123,15 +1178,17 @@ impl<'a> Ctx<'a> {
             }
             return None;
         }
-        let words: Vec<Lower> = (j..(j + 3).min(self.toks.len()))
+        let ws: Vec<&str> = (j..(j + 3).min(self.toks.len()))
             .take_while(|&k| self.is_word(k))
-            .map(|k| self.low(k))
+            .map(|k| self.low(k).as_str())
             .collect();
-        let ws: Vec<&str> = words.iter().map(|w| w.as_str()).collect();
         if let Some((u, k)) = units::unit_phrase(&ws) {
             return Some((u, j + k, None));
         }
-        if units::percent_word(raw) {
+        if matches!(
+            ws[0],
+            "percent" | "percents" | "pct" | "percentage" | "percentages"
+        ) {
             // "percentage points"
             if matches!(ws.get(1).copied(), Some("point" | "points")) {
                 return Some((units::PERCENT_POINT, j + 2, None));
@@ -1150,12 +1207,12 @@ impl<'a> Ctx<'a> {
         }
         // currencies: "dollars", "Australian dollars", "finnish markka",
         // "USD", "usd million"
-        let prev = if j > 0 { self.t(j - 1) } else { "" };
-        if let Some((code, f)) = units::currency_word(raw, prev) {
+        let prev = if j > 0 { self.low(j - 1).as_str() } else { "" };
+        if let Some((code, f)) = units::currency_word_low(ws[0], prev) {
             if matches!(ws[0], "pound" | "pounds") {
                 // money only after a scale or with a pound sign near
                 if scale <= 1.0 && currency.is_none() {
-                    return Some((units::unit_word(raw)?, j + 1, None));
+                    return Some((units::unit_word_low(raw, ws[0])?, j + 1, None));
                 }
                 return Some((units::money("GBP", 1.0), j + 1, None));
             }
@@ -1176,7 +1233,7 @@ impl<'a> Ctx<'a> {
         // an adjective of nationality before the currency: "finnish markka",
         // "swiss francs", "us dollar", "chinese yuan"
         if ws.len() >= 2
-            && let Some((code, f)) = units::currency_word(self.t(j + 1), raw)
+            && let Some((code, f)) = units::currency_word_low(ws[1], ws[0])
             && !matches!(ws[1], "pound" | "pounds")
             && (raw.starts_with(|c: char| c.is_uppercase())
                 || matches!(
@@ -1199,7 +1256,7 @@ impl<'a> Ctx<'a> {
             let code = if ws[0] == "us" { "USD" } else { code };
             return Some((units::money(code, f), j + 2, None));
         }
-        if let Some(u) = units::unit_word(raw) {
+        if let Some(u) = units::unit_word_low(raw, ws[0]) {
             // one-letter units only when glued or unmistakable
             if raw.len() == 1 && !matches!(raw, "m" | "t" | "g") {
                 return None;
@@ -1230,6 +1287,21 @@ impl<'a> Ctx<'a> {
         }
         None
     }
+}
+
+/// Stage timings for the benchmark: (candidates, raw figures) of a text.
+#[cfg(test)]
+pub(crate) fn stage_counts(text: &str, toks: &[Token], times: &mut [f64; 3]) -> (usize, usize) {
+    let t0 = std::time::Instant::now();
+    let cx = Ctx::new(text, toks);
+    times[0] += t0.elapsed().as_secs_f64();
+    let t0 = std::time::Instant::now();
+    let candidates = (0..toks.len()).filter(|&i| cx.may_start(i)).count();
+    times[1] += t0.elapsed().as_secs_f64();
+    let t0 = std::time::Instant::now();
+    let n = scan(&cx).len();
+    times[2] += t0.elapsed().as_secs_f64();
+    (candidates, n)
 }
 
 /// Every raw figure in token order, with two-sided bounds merged.
@@ -1356,6 +1428,11 @@ pub(crate) fn figures(
     // the last figure with a unit, for elliptical amounts: "just over 51
     // billion" after "$50 billion" is in dollars too
     let mut last_unit: Option<(usize, Unit, f64)> = None;
+    let doc = measure::DocFacts {
+        sentences,
+        terms: measure::SentenceTerms::new(sentences.len()),
+        lede_end: super::link::lede_end(text, super::link::headline_end(text)) as u32,
+    };
     for r in raws.iter_mut() {
         let span = cx.span(r.start, r.end);
         while sent + 1 < sentences.len() && sentences[sent].end <= span.start {
@@ -1372,16 +1449,11 @@ pub(crate) fn figures(
         } else if !matches!(r.unit.dim, Dim::Count | Dim::Date | Dim::Ordinal) {
             last_unit = Some((sent, r.unit, r.value));
         }
-        let Some(fig) = measure::finish(
-            &cx,
-            r,
-            span,
-            sent as u32,
-            stmt_index.innermost(span),
-            sentences,
-        ) else {
+        let (inner, outer) = stmt_index.innermost(span);
+        let Some(mut fig) = measure::finish(&cx, r, span, sent as u32, inner, &doc) else {
             continue;
         };
+        fig.outer_statement = outer;
         out.push(fig);
     }
     out
@@ -1404,19 +1476,18 @@ impl StatementIndex {
         StatementIndex { by_start }
     }
 
-    fn innermost(&self, span: Span) -> Option<u32> {
+    /// The innermost statement holding `span` and the one enclosing it.
+    fn innermost(&self, span: Span) -> (Option<u32>, Option<u32>) {
         let upto = self.by_start.partition_point(|s| s.0 <= span.start);
-        let mut best: Option<(u32, u32)> = None;
+        let mut holding: Vec<(u32, u32)> = Vec::new();
         // statements nest shallowly; look back a bounded distance
         for &(s, e, idx) in self.by_start[..upto].iter().rev().take(64) {
             if s <= span.start && span.end <= e {
-                let len = e - s;
-                if best.is_none_or(|b| len < b.0) {
-                    best = Some((len, idx));
-                }
+                holding.push((e - s, idx));
             }
         }
-        best.map(|b| b.1)
+        holding.sort_unstable();
+        (holding.first().map(|h| h.1), holding.get(1).map(|h| h.1))
     }
 }
 

@@ -53,6 +53,21 @@ fn cross_candidates(a: &Figure, b: &Figure) -> bool {
     comparable_pair(a, b) && a.thing == b.thing && dated_uniquely(a)
 }
 
+/// Do the statements holding `a` and `b` make the same claim (trying each
+/// figure's innermost statement and the one enclosing it), and do the two
+/// figures stand in the same place among their statements' figures of
+/// that key?
+fn claimed_alike(da: DocId, a: &Figure, db: DocId, b: &Figure, same_claim: &SameClaim) -> bool {
+    if a.twins != b.twins && (a.twins.0 > 1 || b.twins.0 > 1) {
+        return false;
+    }
+    let sa = [a.statement, a.outer_statement];
+    let sb = [b.statement, b.outer_statement];
+    sa.iter()
+        .flatten()
+        .any(|&x| sb.iter().flatten().any(|&y| same_claim((da, x), (db, y))))
+}
+
 /// Are `a` in `da` and `b` in `db` the same quantity?
 fn same_quantity_across(
     da: DocId,
@@ -64,9 +79,7 @@ fn same_quantity_across(
     if !cross_candidates(a, b) {
         return false;
     }
-    if let (Some(sa), Some(sb)) = (a.statement, b.statement)
-        && same_claim((da, sa), (db, sb))
-    {
+    if claimed_alike(da, a, db, b, same_claim) {
         return true;
     }
     same_by_description(a, b)

@@ -10,8 +10,6 @@
 //! 5,000", "more than 5,000") never disagree, and a false alarm costs the
 //! reader's trust more than a missed one.
 
-use super::numbers::{Lower, lower};
-
 /// How the text qualifies a figure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Qualifier {
@@ -222,19 +220,28 @@ const AFTER: &[(&[&str], Qualifier)] = &[
 /// The qualifier ending right before token `end` in `words` (lower-cased
 /// words in text order, the last one right before the figure): the
 /// qualifier and how many words it takes.
-pub fn qualifier_before(words: &[Lower]) -> Option<(Qualifier, usize)> {
+pub fn qualifier_before(words: &[&str]) -> Option<(Qualifier, usize)> {
+    // phrases indexed by their last word: most figures have none
+    type ByLast = rustc_hash::FxHashMap<&'static str, Vec<(&'static [&'static str], Qualifier)>>;
+    static BY_LAST: std::sync::OnceLock<ByLast> = std::sync::OnceLock::new();
+    let by_last = BY_LAST.get_or_init(|| {
+        let mut m: ByLast = Default::default();
+        for (p, q) in BEFORE {
+            if let Some(last) = p.last() {
+                m.entry(*last).or_default().push((*p, *q));
+            }
+        }
+        m
+    });
+    let candidates = words.last().and_then(|w| by_last.get(w))?;
     let mut best: Option<(Qualifier, usize)> = None;
-    for (phrase, q) in BEFORE {
+    for (phrase, q) in candidates {
         let n = phrase.len();
         if n > words.len() || best.is_some_and(|b| b.1 >= n) {
             continue;
         }
         let tail = &words[words.len() - n..];
-        if tail
-            .iter()
-            .zip(phrase.iter())
-            .all(|(w, p)| w.as_str() == *p)
-        {
+        if tail.iter().zip(phrase.iter()).all(|(w, p)| *w == *p) {
             best = Some((*q, n));
         }
     }
@@ -244,30 +251,21 @@ pub fn qualifier_before(words: &[Lower]) -> Option<(Qualifier, usize)> {
 
 /// The qualifier starting at the first of `words` (lower-cased, in text
 /// order after the figure).
-pub fn qualifier_after(words: &[Lower]) -> Option<(Qualifier, usize)> {
+pub fn qualifier_after(words: &[&str]) -> Option<(Qualifier, usize)> {
+    if !matches!(words.first(), Some(&("or" | "and" | "plus" | "+" | "odd"))) {
+        return None;
+    }
     let mut best: Option<(Qualifier, usize)> = None;
     for (phrase, q) in AFTER {
         let n = phrase.len();
         if n > words.len() || best.is_some_and(|b| b.1 >= n) {
             continue;
         }
-        if words[..n]
-            .iter()
-            .zip(phrase.iter())
-            .all(|(w, p)| w.as_str() == *p)
-        {
+        if words[..n].iter().zip(phrase.iter()).all(|(w, p)| *w == *p) {
             best = Some((*q, n));
         }
     }
     best
-}
-
-/// Words that may start a qualifier phrase (cheap pre-check).
-pub fn may_end_qualifier(w: &str) -> bool {
-    let l = lower(w);
-    BEFORE
-        .iter()
-        .any(|(p, _)| p.last().is_some_and(|x| *x == l.as_str()))
 }
 
 /// Half-width of the rounding a stated number may carry, in its own
@@ -327,8 +325,8 @@ mod tests {
         interval(v, rounding(v, ulp, round), q, None, true)
     }
 
-    fn words(s: &str) -> Vec<Lower> {
-        s.split_whitespace().map(lower).collect()
+    fn words(s: &str) -> Vec<&str> {
+        s.split_whitespace().collect()
     }
 
     #[test]

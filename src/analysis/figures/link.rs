@@ -25,6 +25,8 @@
 //! earlier values, increments, rates or new levels after a change are kept
 //! out of comparisons that would be unfair to them.
 
+use rustc_hash::FxHashMap;
+
 use crate::analysis::span::Span;
 use crate::analysis::tokens::Token;
 
@@ -226,14 +228,14 @@ pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut 
         }
         // anaphora: "these 60 days"
         if f.has(flag::DEMONSTRATIVE)
-            && let Some(j) = antecedent(figs, i, 40, text)
+            && let Some(j) = antecedent(figs, i, 40)
         {
             links.push((j, i));
         }
         // re-mention: "a distance of 1,200 km", "Just imagine: almost 2,000 km."
         if f.has(flag::REMENTION)
             && f.dim != Dim::Date
-            && let Some(j) = antecedent(figs, i, 4, text)
+            && let Some(j) = antecedent(figs, i, 4)
         {
             links.push((j, i));
         }
@@ -250,7 +252,7 @@ pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut 
         // treaty of 1998 on equal rights"); other things a text describes
         // alike often have several facets ("requested", "approved",
         // "total")
-        if f.dim != Dim::Date {
+        if f.dim != Dim::Date || !dated_uniquely(f) {
             continue;
         }
         for (j, g) in figs.iter().enumerate().take(i) {
@@ -271,6 +273,7 @@ pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut 
     }
     headline_links(figs, lede, &mut links);
     mark_multi(figs);
+    count_twins(figs);
     for (a, b) in links {
         if a == b {
             continue;
@@ -289,20 +292,18 @@ pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut 
 
 /// The nearest earlier figure of the same unit, within `max_sentences`,
 /// whose thing does not contradict.
-fn antecedent(figs: &[Figure], i: usize, max_sentences: u32, text: &str) -> Option<usize> {
+fn antecedent(figs: &[Figure], i: usize, max_sentences: u32) -> Option<usize> {
     let f = &figs[i];
-    let _ = text;
     (0..i)
         .rev()
+        .take_while(|&j| f.sentence.saturating_sub(figs[j].sentence) <= max_sentences)
         .find(|&j| {
             let g = &figs[j];
-            f.sentence.saturating_sub(g.sentence) <= max_sentences
-                && comparable_pair(g, f)
+            comparable_pair(g, f)
                 && loose_thing(g, f)
                 && same_magnitude(g, f)
                 && !g.has(flag::HEADLINE)
         })
-        .filter(|&j| f.sentence.saturating_sub(figs[j].sentence) <= max_sentences)
 }
 
 /// Does `f` restate `g` right after it: only a dash, comma, colon or an
@@ -322,7 +323,7 @@ fn restates(text: &str, g: &Figure, f: &Figure) -> bool {
         .collect();
     let connective = words.iter().all(|w| {
         matches!(
-            w.to_lowercase().as_str(),
+            w.to_ascii_lowercase().as_str(),
             "specifically"
                 | "namely"
                 | "precisely"
@@ -343,7 +344,7 @@ fn restates(text: &str, g: &Figure, f: &Figure) -> bool {
     let restating = f.has(flag::RESTATES)
         || words.iter().any(|w| {
             matches!(
-                w.to_lowercase().as_str(),
+                w.to_ascii_lowercase().as_str(),
                 "specifically" | "namely" | "precisely" | "exactly" | "rather"
             )
         });
@@ -401,25 +402,54 @@ fn headline_links(figs: &[Figure], lede_end: u32, links: &mut Vec<(usize, usize)
     }
 }
 
-/// Flag the figures of a key for which the document gives disagreeing
-/// values (see [`flag::MULTI`]).
-fn mark_multi(figs: &mut [Figure]) {
-    let mut multi = vec![false; figs.len()];
+/// Number the figures of one key within each statement (see
+/// [`Figure::twins`]).
+fn count_twins(figs: &mut [Figure]) {
+    let mut groups: FxHashMap<(u32, &str, &str), Vec<usize>> = FxHashMap::default();
     for (i, f) in figs.iter().enumerate() {
-        if !f.comparable() || f.thing.is_none() || f.has(flag::PROJECTED) {
-            continue;
+        if let (Some(s), Some((u, t))) = (f.statement, f.key()) {
+            groups.entry((s, u, t)).or_default().push(i);
         }
-        for (j, g) in figs.iter().enumerate().skip(i + 1) {
-            if g.comparable()
-                && !g.has(flag::PROJECTED)
-                && g.unit == f.unit
-                && g.thing == f.thing
-                && g.has(flag::RATE) == f.has(flag::RATE)
-                && (f.scope == 0 || g.scope == 0 || f.scope == g.scope)
-                && disagree(f, g)
-            {
-                multi[i] = true;
-                multi[j] = true;
+    }
+    let twins: Vec<(usize, (u8, u8))> = groups
+        .values()
+        .flat_map(|idx| {
+            let n = idx.len().min(255) as u8;
+            idx.iter()
+                .enumerate()
+                .map(move |(at, &i)| (i, (n, at.min(255) as u8)))
+        })
+        .collect();
+    for (i, t) in twins {
+        figs[i].twins = t;
+    }
+}
+
+/// Flag the figures of a key for which the document gives disagreeing
+/// values (see [`flag::MULTI`]). Figures are grouped by key first, so the
+/// cost follows the size of the groups, not of the document.
+fn mark_multi(figs: &mut [Figure]) {
+    let mut groups: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
+    for (i, f) in figs.iter().enumerate() {
+        if f.comparable() && !f.has(flag::PROJECTED) {
+            if let Some(k) = f.key() {
+                groups.entry(k).or_default().push(i);
+            }
+        }
+    }
+    let mut multi = vec![false; figs.len()];
+    for idx in groups.values() {
+        for (x, &i) in idx.iter().enumerate() {
+            let f = &figs[i];
+            for &j in &idx[x + 1..] {
+                let g = &figs[j];
+                if g.has(flag::RATE) == f.has(flag::RATE)
+                    && (f.scope == 0 || g.scope == 0 || f.scope == g.scope)
+                    && disagree(f, g)
+                {
+                    multi[i] = true;
+                    multi[j] = true;
+                }
             }
         }
     }

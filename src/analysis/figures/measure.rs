@@ -13,8 +13,9 @@
 //! are keyed by what happened to the people counted ("killed", "injured"),
 //! since "135" and "137 people" are the same toll only when both are deaths.
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashSet, FxHasher};
 use std::hash::Hasher;
+use std::sync::OnceLock;
 
 use crate::analysis::dates::{month_word, year_value};
 use crate::analysis::span::Span;
@@ -22,194 +23,200 @@ use crate::analysis::tokens::TokenKind;
 
 use super::extract::{Ctx, Raw, style_of};
 use super::interval::{self, Qualifier};
-use super::numbers::{self, lower};
+use super::lexicon;
+use super::numbers::lower;
 use super::units::Dim;
 use super::{Figure, flag};
 
 /// Function words: never a counted noun or a context word.
+pub(crate) const FUNCTION_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "from",
+    "by",
+    "with",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "this",
+    "these",
+    "those",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "having",
+    "will",
+    "would",
+    "could",
+    "should",
+    "can",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "do",
+    "does",
+    "did",
+    "not",
+    "no",
+    "than",
+    "as",
+    "per",
+    "each",
+    "every",
+    "more",
+    "less",
+    "fewer",
+    "over",
+    "under",
+    "about",
+    "into",
+    "out",
+    "up",
+    "down",
+    "off",
+    "after",
+    "before",
+    "since",
+    "until",
+    "while",
+    "if",
+    "so",
+    "such",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "my",
+    "your",
+    "we",
+    "they",
+    "he",
+    "she",
+    "it",
+    "i",
+    "you",
+    "there",
+    "here",
+    "also",
+    "only",
+    "just",
+    "still",
+    "already",
+    "all",
+    "both",
+    "some",
+    "any",
+    "ago",
+    "later",
+    "earlier",
+    "long",
+    "old",
+    "away",
+    "apart",
+    "then",
+    "when",
+    "where",
+    "what",
+    "how",
+    "why",
+    "them",
+    "us",
+    "him",
+    "me",
+    "own",
+    "very",
+    "too",
+    "even",
+    "again",
+    "now",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "most",
+    "much",
+    "many",
+    "s",
+    "'s",
+    "’s",
+    "between",
+    "among",
+    "against",
+    "during",
+    "through",
+    "across",
+    "within",
+    "without",
+    "around",
+    "near",
+    "via",
+    "like",
+    "unlike",
+    "toward",
+    "towards",
+    "upon",
+    "onto",
+    "including",
+    "whether",
+    "because",
+    "although",
+    "though",
+    "yet",
+    "another",
+    "other",
+    "same",
+    "said",
+    "says",
+    "say",
+    "according",
+    "told",
+    "added",
+    "noted",
+    "stated",
+    "further",
+    "nearly",
+    "almost",
+    "roughly",
+    "approximately",
+    "least",
+    "compared",
+    "respectively",
+    "thereby",
+    "namely",
+    "specifically",
+    "precisely",
+    "exactly",
+    "well",
+    "slightly",
+];
+
+/// Is `w` (lower-case) a function word? A hash set: this is asked of
+/// every word around every figure.
 pub fn is_function_word(w: &str) -> bool {
-    matches!(
-        w,
-        "the"
-            | "a"
-            | "an"
-            | "of"
-            | "in"
-            | "on"
-            | "at"
-            | "to"
-            | "for"
-            | "from"
-            | "by"
-            | "with"
-            | "and"
-            | "or"
-            | "but"
-            | "nor"
-            | "that"
-            | "which"
-            | "who"
-            | "whom"
-            | "whose"
-            | "this"
-            | "these"
-            | "those"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "be"
-            | "been"
-            | "being"
-            | "has"
-            | "have"
-            | "had"
-            | "having"
-            | "will"
-            | "would"
-            | "could"
-            | "should"
-            | "can"
-            | "may"
-            | "might"
-            | "must"
-            | "shall"
-            | "do"
-            | "does"
-            | "did"
-            | "not"
-            | "no"
-            | "than"
-            | "as"
-            | "per"
-            | "each"
-            | "every"
-            | "more"
-            | "less"
-            | "fewer"
-            | "over"
-            | "under"
-            | "about"
-            | "into"
-            | "out"
-            | "up"
-            | "down"
-            | "off"
-            | "after"
-            | "before"
-            | "since"
-            | "until"
-            | "while"
-            | "if"
-            | "so"
-            | "such"
-            | "its"
-            | "their"
-            | "his"
-            | "her"
-            | "our"
-            | "my"
-            | "your"
-            | "we"
-            | "they"
-            | "he"
-            | "she"
-            | "it"
-            | "i"
-            | "you"
-            | "there"
-            | "here"
-            | "also"
-            | "only"
-            | "just"
-            | "still"
-            | "already"
-            | "all"
-            | "both"
-            | "some"
-            | "any"
-            | "ago"
-            | "later"
-            | "earlier"
-            | "long"
-            | "old"
-            | "away"
-            | "apart"
-            | "then"
-            | "when"
-            | "where"
-            | "what"
-            | "how"
-            | "why"
-            | "them"
-            | "us"
-            | "him"
-            | "me"
-            | "own"
-            | "very"
-            | "too"
-            | "even"
-            | "again"
-            | "now"
-            | "today"
-            | "yesterday"
-            | "tomorrow"
-            | "most"
-            | "much"
-            | "many"
-            | "s"
-            | "'s"
-            | "’s"
-            | "between"
-            | "among"
-            | "against"
-            | "during"
-            | "through"
-            | "across"
-            | "within"
-            | "without"
-            | "around"
-            | "near"
-            | "via"
-            | "like"
-            | "unlike"
-            | "toward"
-            | "towards"
-            | "upon"
-            | "onto"
-            | "including"
-            | "whether"
-            | "because"
-            | "although"
-            | "though"
-            | "yet"
-            | "another"
-            | "other"
-            | "same"
-            | "said"
-            | "says"
-            | "say"
-            | "according"
-            | "told"
-            | "added"
-            | "noted"
-            | "stated"
-            | "further"
-            | "nearly"
-            | "almost"
-            | "roughly"
-            | "approximately"
-            | "least"
-            | "compared"
-            | "respectively"
-            | "thereby"
-            | "namely"
-            | "specifically"
-            | "precisely"
-            | "exactly"
-            | "well"
-            | "slightly"
-    )
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect())
+        .contains(w)
 }
 
 /// Words that open sentences without being names ("However", "Earlier").
@@ -515,44 +522,221 @@ pub fn hash_str(s: &str) -> u32 {
     (v ^ (v >> 32)) as u32 | 1
 }
 
-/// Is the word at `k` a content word (not a function word, number, unit
-/// or reporting verb)?
-fn content(cx: &Ctx, k: usize) -> Option<String> {
+/// The hash of a lower-cased word's stem ([`stem`], without allocating).
+pub fn stem_hash(lower: &str) -> u32 {
+    let mut s = lower;
+    for suf in ["ies", "es", "s"] {
+        if s.len() > suf.len() + 3 && s.ends_with(suf) && !s.ends_with("ss") {
+            s = &s[..s.len() - suf.len()];
+            break;
+        }
+    }
+    for suf in ["ing", "ed", "ly"] {
+        if s.len() > suf.len() + 3 && s.ends_with(suf) {
+            s = &s[..s.len() - suf.len()];
+            break;
+        }
+    }
+    let end = s.char_indices().nth(6).map(|(i, _)| i).unwrap_or(s.len());
+    hash_str(&s[..end])
+}
+
+/// The stem hash of the word at `k` if it is a content word (not a
+/// function word, number, unit or a word every political story has).
+fn content(cx: &Ctx, k: usize) -> Option<u32> {
+    cx.stem_of(k, || content_uncached(cx, k))
+}
+
+fn content_uncached(cx: &Ctx, k: usize) -> Option<u32> {
     let t = cx.toks.get(k)?;
     if t.kind != TokenKind::Word {
         return None;
     }
     let s = t.text(cx.text);
-    if s.chars().count() < 3 {
+    if s.len() < 3 {
         return None;
     }
-    let l = lower(s);
-    let ls = l.as_str();
-    if ls.is_empty() && s.is_ascii() {
+    // the commonest function words, without hashing
+    if matches!(
+        cx.low(k).as_str(),
+        "the"
+            | "and"
+            | "that"
+            | "for"
+            | "with"
+            | "was"
+            | "are"
+            | "this"
+            | "from"
+            | "have"
+            | "has"
+            | "said"
+    ) {
         return None;
     }
-    if is_function_word(ls)
-        || numbers::is_number_word(ls)
-        || super::units::unit_word(s).is_some()
-        || super::units::percent_word(s)
-        || matches!(
-            ls,
-            "million"
-                | "billion"
-                | "thousand"
-                | "percent"
-                | "year"
-                | "years"
-                | "president"
-                | "presidents"
-                | "minister"
-                | "leader"
-                | "leaders"
-        )
-    {
+    if cx.class_in(k, lexicon::Group::NotContent) & lexicon::NOT_CONTENT != 0 {
         return None;
     }
-    Some(stem(s))
+    Some(stem_hash(cx.low(k).as_str()))
+}
+
+/// A pseudo-class for marks: a four-digit year among the numbers.
+const YEAR_MARK: u32 = 1 << 30;
+
+/// What one pass over a sentence tells every figure in it: its content
+/// words, where its clauses break, and the words that mark figures
+/// (earlier values, projections, casualty events, quantity nouns, dated
+/// things, time scopes).
+pub(crate) struct SentenceFacts {
+    first: usize,
+    end: usize,
+    /// Content-word stems, computed when a figure needs them.
+    terms: std::cell::OnceCell<Vec<u32>>,
+    breaks: Vec<usize>,
+    marks: Vec<(usize, u32)>,
+}
+
+impl SentenceFacts {
+    fn build(cx: &Ctx, sp: Span) -> SentenceFacts {
+        let first = cx.toks.partition_point(|t| t.span.start < sp.start);
+        let mut end = first;
+        let mut breaks = Vec::new();
+        let mut marks = Vec::new();
+        while end < cx.toks.len() && cx.toks[end].span.end <= sp.end {
+            let t = cx.toks[end];
+            match t.kind {
+                TokenKind::Word => {
+                    let c = cx.class_in(end, lexicon::Group::Marked) & lexicon::MARKED;
+                    if c != 0 {
+                        marks.push((end, c));
+                    }
+                }
+                TokenKind::Number => {
+                    if t.span.len() == 4 && year_value(cx.t(end)).is_some() {
+                        marks.push((end, YEAR_MARK));
+                    }
+                }
+                TokenKind::Punct => {
+                    if matches!(cx.t(end), ";" | ":") {
+                        breaks.push(end);
+                    }
+                }
+            }
+            end += 1;
+        }
+        SentenceFacts {
+            first,
+            end,
+            terms: std::cell::OnceCell::new(),
+            breaks,
+            marks,
+        }
+    }
+
+    /// The sentence's content-word stems, sorted.
+    fn terms(&self, cx: &Ctx) -> &[u32] {
+        self.terms.get_or_init(|| {
+            let mut v: Vec<u32> = (self.first..self.end)
+                .filter_map(|k| content(cx, k))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+    }
+
+    /// Token bounds of the clause holding tokens `a..b`.
+    fn clause(&self, a: usize, b: usize) -> (usize, usize) {
+        let s = self
+            .breaks
+            .iter()
+            .rev()
+            .find(|&&k| k < a)
+            .map(|&k| k + 1)
+            .unwrap_or(self.first)
+            .max(self.first);
+        let e = self
+            .breaks
+            .iter()
+            .find(|&&k| k >= b)
+            .copied()
+            .unwrap_or(self.end)
+            .min(self.end)
+            .max(b.min(self.end));
+        (s.min(a), e)
+    }
+
+    /// Marks of class `c` in tokens `range`, in text order.
+    fn marks_in(
+        &self,
+        c: u32,
+        range: std::ops::Range<usize>,
+    ) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        let lo = self.marks.partition_point(|m| m.0 < range.start);
+        let hi = self.marks.partition_point(|m| m.0 < range.end);
+        self.marks[lo..hi.max(lo)]
+            .iter()
+            .filter(move |(_, m)| m & c != 0)
+            .map(|(k, _)| *k)
+    }
+}
+
+/// Two sorted, deduplicated lists as one.
+fn merge_sorted_slices(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+fn merge_sorted(a: Vec<u32>, b: &[u32]) -> Vec<u32> {
+    if b.is_empty() {
+        return a;
+    }
+    merge_sorted_slices(&a, b)
+}
+
+/// Sentence facts, computed once for the sentences that hold figures or
+/// neighbour figures that need context.
+pub(crate) struct SentenceTerms {
+    facts: Vec<std::cell::OnceCell<SentenceFacts>>,
+}
+
+impl SentenceTerms {
+    pub fn new(n: usize) -> SentenceTerms {
+        SentenceTerms {
+            facts: (0..n).map(|_| std::cell::OnceCell::new()).collect(),
+        }
+    }
+
+    fn get(&self, cx: &Ctx, sentences: &[Span], i: usize) -> Option<&SentenceFacts> {
+        let cell = self.facts.get(i)?;
+        Some(cell.get_or_init(|| SentenceFacts::build(cx, sentences[i])))
+    }
+
+    fn terms(&self, cx: &Ctx, sentences: &[Span], i: usize) -> &[u32] {
+        self.get(cx, sentences, i)
+            .map(|f| f.terms(cx))
+            .unwrap_or(&[])
+    }
 }
 
 /// The counted noun after a number at `j`: its lemma, the token after it,
@@ -562,10 +746,11 @@ pub(crate) fn counted_noun(cx: &Ctx, j: usize) -> Option<(String, usize, bool)> 
     let mut run: Vec<usize> = Vec::new();
     let mut k = j;
     while run.len() < 3 && cx.is_word(k) {
-        let s = cx.t(k);
-        let l = lower(s);
-        let ls = l.as_str();
-        if is_function_word(ls) || numbers::is_number_word(ls) || month_word(s).is_some() {
+        let ls = cx.low(k).as_str();
+        let c = cx.class(k);
+        if c & (lexicon::FUNCTION | lexicon::NUMBER) != 0
+            || (c & lexicon::MONTH != 0 && cx.toks[k].is_capitalized())
+        {
             break;
         }
         // participles and adverbs end the noun phrase
@@ -587,7 +772,7 @@ pub(crate) fn counted_noun(cx: &Ctx, j: usize) -> Option<(String, usize, bool)> 
         .iter()
         .copied()
         .find(|&k| {
-            let l = lower(cx.t(k));
+            let l = cx.low(k);
             let s = l.as_str();
             (s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("ous") && s.len() > 3)
                 || matches!(
@@ -640,8 +825,7 @@ fn head_noun(cx: &Ctx, j: usize, limit: usize) -> Option<(String, usize)> {
         if t.kind == TokenKind::Number {
             break;
         }
-        let l = lower(s);
-        let ls = l.as_str();
+        let ls = cx.low(k).as_str();
         if matches!(
             ls,
             "the"
@@ -666,7 +850,7 @@ fn head_noun(cx: &Ctx, j: usize, limit: usize) -> Option<(String, usize)> {
             n += 1;
             continue;
         }
-        if is_function_word(ls) || numbers::is_number_word(ls) {
+        if cx.class(k) & (lexicon::FUNCTION | lexicon::NUMBER) != 0 {
             break;
         }
         if ls.ends_with("ly") && ls.len() > 4 {
@@ -714,35 +898,59 @@ fn clause(cx: &Ctx, sent: Span, a: usize, b: usize) -> (usize, usize) {
 }
 
 /// Build the figure from a raw match: interval, thing, context, markers.
+/// What [`finish`] needs to know about the whole document.
+pub(crate) struct DocFacts<'a> {
+    pub sentences: &'a [Span],
+    pub terms: SentenceTerms,
+    /// Byte offset where the lede (first body paragraph) ends.
+    pub lede_end: u32,
+}
+
 pub(crate) fn finish(
     cx: &Ctx,
     r: &Raw,
     span: Span,
     sentence: u32,
     statement: Option<u32>,
-    sentences: &[Span],
+    doc: &DocFacts,
 ) -> Option<Figure> {
+    let (sentences, terms, lede_end) = (doc.sentences, &doc.terms, doc.lede_end);
     let sent = sentences
         .get(sentence as usize)
         .copied()
         .unwrap_or(Span::new(0, cx.text.len()));
-    let (cs, ce) = clause(cx, sent, r.start, r.end);
+    let s_idx = sentence as usize;
+    let facts = terms.get(cx, sentences, s_idx);
+    let (cs, ce) = match facts {
+        Some(f) => f.clause(r.start, r.end),
+        None => clause(cx, sent, r.start, r.end),
+    };
+    // marks of a class in a token range, from the sentence's facts
+    let empty = SentenceFacts {
+        first: 0,
+        end: 0,
+        terms: std::cell::OnceCell::new(),
+        breaks: Vec::new(),
+        marks: Vec::new(),
+    };
+    let f = facts.unwrap_or(&empty);
+    let marks = |c: u32, range: std::ops::Range<usize>| f.marks_in(c, range);
     let mut flags = r.flags;
     let u = r.unit;
 
     // ---- markers
-    let before = |k: usize| -> String {
+    let before = |k: usize| -> &str {
         if r.start >= k && r.start - k >= cs {
-            lower(cx.t(r.start - k)).as_str().to_string()
+            cx.low(r.start - k).as_str()
         } else {
-            String::new()
+            ""
         }
     };
-    let after = |k: usize| -> String {
+    let after = |k: usize| -> &str {
         if r.end + k < ce {
-            lower(cx.t(r.end + k)).as_str().to_string()
+            cx.low(r.end + k).as_str()
         } else {
-            String::new()
+            ""
         }
     };
     let (b1, b2, b3) = (before(1), before(2), before(3));
@@ -750,12 +958,9 @@ pub(crate) fn finish(
     // after the counted noun: "1,300 Belarusian students more"
     let noun_end = r.noun.as_ref().map(|n| n.1).unwrap_or(r.end);
     let (n0, n1) = if noun_end < ce {
-        (
-            lower(cx.t(noun_end)).as_str().to_string(),
-            lower(cx.t(noun_end + 1)).as_str().to_string(),
-        )
+        (cx.low(noun_end).as_str(), cx.low(noun_end + 1).as_str())
     } else {
-        (String::new(), String::new())
+        ("", "")
     };
     const CHANGE_VERBS: &[&str] = &[
         "increased",
@@ -807,22 +1012,22 @@ pub(crate) fn finish(
         "down",
     ];
     let change_verb = |w: &str| CHANGE_VERBS.contains(&w);
-    if b1 == "to" && (change_verb(&b2) || change_verb(&b3) || b2 == "now") {
+    if b1 == "to" && (change_verb(b2) || change_verb(b3) || b2 == "now") {
         flags |= flag::NEW_LEVEL;
     }
-    if matches!(b1.as_str(), "reached" | "reaching" | "hit" | "reaches")
-        || (b1 == "at" && matches!(b2.as_str(), "now" | "stands" | "stood"))
+    if matches!(b1, "reached" | "reaching" | "hit" | "reaches")
+        || (b1 == "at" && matches!(b2, "now" | "stands" | "stood"))
     {
         flags |= flag::NEW_LEVEL;
     }
-    if b1 == "by" && (change_verb(&b2) || change_verb(&b3)) {
+    if b1 == "by" && (change_verb(b2) || change_verb(b3)) {
         flags |= flag::CHANGE;
     }
-    if matches!(b1.as_str(), "up" | "down") && u.dim == Dim::Percent {
+    if matches!(b1, "up" | "down") && u.dim == Dim::Percent {
         flags |= flag::CHANGE;
     }
     if matches!(
-        a0.as_str(),
+        a0,
         "increase"
             | "rise"
             | "growth"
@@ -836,7 +1041,7 @@ pub(crate) fn finish(
             | "cut"
             | "reduction"
     ) || matches!(
-        b2.as_str(),
+        b2,
         "increase"
             | "rise"
             | "growth"
@@ -851,32 +1056,29 @@ pub(crate) fn finish(
     {
         flags |= flag::CHANGE;
     }
-    if b1 == "from" && (change_verb(&b2) || change_verb(&b3)) {
+    if b1 == "from" && (change_verb(b2) || change_verb(b3)) {
         flags |= flag::SUPERSEDED;
     }
-    if b1 == "from" && (a0 == "to" || matches!(b2.as_str(), "up" | "down")) {
+    if b1 == "from" && (a0 == "to" || matches!(b2, "up" | "down")) {
         flags |= flag::SUPERSEDED;
     }
-    if matches!(b2.as_str(), "compared" | "versus") || b1 == "vs" {
+    if matches!(b2, "compared" | "versus") || b1 == "vs" {
         flags |= flag::SUPERSEDED;
     }
     // "Earlier, the minister announced that 113 people were killed", "the
     // $5.7 billion he initially requested"
-    for k in cs..ce.min(r.end + 6) {
-        let w = lower(cx.t(k));
-        if matches!(
-            w.as_str(),
-            "earlier" | "previously" | "initially" | "originally" | "formerly"
-        ) {
-            flags |= flag::SUPERSEDED;
-        }
+    if marks(lexicon::SUPERSEDE, cs..ce.min(r.end + 6))
+        .next()
+        .is_some()
+    {
+        flags |= flag::SUPERSEDED;
     }
-    if matches!(b1.as_str(), "another" | "additional" | "extra") || (b1 == "more" && b2 == "an") {
+    if matches!(b1, "another" | "additional" | "extra") || (b1 == "more" && b2 == "an") {
         flags |= flag::INCREMENT;
     }
     // "1,300 Belarusian students more", "30 more"
-    if (a0 == "more" && !matches!(a1.as_str(), "than" | "and" | "or"))
-        || (n0 == "more" && !matches!(n1.as_str(), "than" | "and" | "or"))
+    if (a0 == "more" && !matches!(a1, "than" | "and" | "or"))
+        || (n0 == "more" && !matches!(n1, "than" | "and" | "or"))
     {
         flags |= flag::INCREMENT;
     }
@@ -910,72 +1112,38 @@ pub(crate) fn finish(
             )
     };
     let mut rate: Option<String> = None;
-    if rate_word(&a0, &a1) {
+    if rate_word(a0, a1) {
         flags |= flag::RATE;
-        rate = Some(if matches!(a0.as_str(), "a" | "per" | "an" | "each") {
-            a1.clone()
+        rate = Some(if matches!(a0, "a" | "per" | "an" | "each") {
+            a1.to_string()
         } else {
-            a0.clone()
+            a0.to_string()
         });
     }
     if a0 == "ago" {
         flags |= flag::AGO;
     }
     // a projection or hypothesis: "expected to last four to five hours"
-    for k in cs.max(r.start.saturating_sub(8))..r.start {
-        let w = lower(cx.t(k));
-        if matches!(
-            w.as_str(),
-            "expected"
-                | "expects"
-                | "expect"
-                | "planned"
-                | "plans"
-                | "plan"
-                | "scheduled"
-                | "projected"
-                | "forecast"
-                | "forecasts"
-                | "predicted"
-                | "predicts"
-                | "target"
-                | "targets"
-                | "goal"
-                | "aims"
-                | "aim"
-                | "would"
-                | "could"
-                | "might"
-                | "if"
-                | "hopes"
-                | "hope"
-                | "proposed"
-                | "proposes"
-                | "seeks"
-                | "sought"
-                | "wants"
-                | "demanded"
-                | "requested"
-                | "asked"
-        ) {
-            flags |= flag::PROJECTED;
-        }
+    if marks(lexicon::PROJECT, cs.max(r.start.saturating_sub(8))..r.start)
+        .next()
+        .is_some()
+    {
+        flags |= flag::PROJECTED;
     }
-    if matches!(
-        b1.as_str(),
-        "specifically" | "namely" | "precisely" | "exactly"
-    ) || r.qualifier_span.is_some_and(|q| {
-        matches!(
-            lower(q.of(cx.text)).as_str(),
-            "specifically" | "namely" | "precisely" | "exactly"
-        )
-    }) || (b1 == "is" && b2 == "that")
+    if matches!(b1, "specifically" | "namely" | "precisely" | "exactly")
+        || r.qualifier_span.is_some_and(|q| {
+            matches!(
+                lower(q.of(cx.text)).as_str(),
+                "specifically" | "namely" | "precisely" | "exactly"
+            )
+        })
+        || (b1 == "is" && b2 == "that")
         || (b1 == "e" && b2 == ".")
     {
         flags |= flag::RESTATES;
     }
     let mut dimension_noun = false;
-    if b1 == "of" && remention_noun(&b2) && matches!(b3.as_str(), "a" | "the" | "an") {
+    if b1 == "of" && remention_noun(b2) && matches!(b3, "a" | "the" | "an") {
         flags |= flag::REMENTION;
         dimension_noun = true;
     }
@@ -987,7 +1155,7 @@ pub(crate) fn finish(
         && cs > 1
         && cx.t(cs - 1) == ":"
         && matches!(
-            lower(cx.t(cs - 2)).as_str(),
+            cx.low(cs - 2).as_str(),
             "imagine"
                 | "think"
                 | "consider"
@@ -1027,7 +1195,7 @@ pub(crate) fn finish(
     let noun_end = r.noun.as_ref().map(|n| n.1.max(r.end)).unwrap_or(r.end);
     let mut k = noun_end;
     while k < ce && k < noun_end + 4 {
-        let w = lower(cx.t(k));
+        let w = cx.low(k);
         if let Some(e) = event_word(w.as_str()) {
             event = Some((0, e));
             break;
@@ -1055,11 +1223,8 @@ pub(crate) fn finish(
         k += 1;
     }
     if event.is_none() {
-        let mut k = r.start;
-        while k > cs {
-            k -= 1;
-            let w = lower(cx.t(k));
-            if let Some(e) = event_word(w.as_str()) {
+        for k in marks(lexicon::EVENT, cs..r.start).rev() {
+            if let Some(e) = event_word(cx.low(k).as_str()) {
                 event = Some((r.start - k, e));
                 break;
             }
@@ -1072,7 +1237,7 @@ pub(crate) fn finish(
     if thing.is_none() && u.dim != Dim::Date {
         // "of X" after the figure
         if r.end < ce
-            && lower(cx.t(r.end)).as_str() == "of"
+            && cx.low(r.end).as_str() == "of"
             && let Some((h, _)) = head_noun(cx, r.end + 1, ce)
             && !is_generic_noun(&h)
         {
@@ -1081,7 +1246,7 @@ pub(crate) fn finish(
     }
     if thing.is_none() && u.dim == Dim::Money && r.end < ce {
         // "$43 million in federal taxes", "$5.7 billion for a wall"
-        let w = lower(cx.t(r.end));
+        let w = cx.low(r.end);
         if matches!(w.as_str(), "in" | "for")
             && let Some((h, _)) = head_noun(cx, r.end + 1, ce)
             && !is_generic_noun(&h)
@@ -1092,7 +1257,7 @@ pub(crate) fn finish(
     }
     if thing.is_none() && u.dim != Dim::Date && u.dim != Dim::Count {
         // a quantity word right after: "87 percent voted"
-        if let Some(q) = quantity_noun(&a0) {
+        if let Some(q) = quantity_noun(a0) {
             thing = Some(q.to_string());
         }
     }
@@ -1112,12 +1277,9 @@ pub(crate) fn finish(
     if thing.is_none() && !matches!(u.dim, Dim::Date | Dim::Count) && !dimension_noun {
         // a quantity noun earlier in the clause (a bare count takes its
         // thing only from a counted noun or a casualty event)
-        let mut k = r.start;
         let lim = cs.max(r.start.saturating_sub(14));
-        while k > lim {
-            k -= 1;
-            let w = lower(cx.t(k));
-            if let Some(q) = quantity_noun(w.as_str()) {
+        for k in marks(lexicon::QUANTITY, lim..r.start).rev() {
+            if let Some(q) = quantity_noun(cx.low(k).as_str()) {
                 thing = Some(q.to_string());
                 break;
             }
@@ -1127,12 +1289,11 @@ pub(crate) fn finish(
         // the document or event the date belongs to (or that lasted so
         // long: "the talks lasted for more than four hours"), nearest first
         let mut best: Option<(usize, &'static str)> = None;
-        for k in cs..ce {
+        for k in marks(lexicon::DATED, cs..ce) {
             if k >= r.start && k < r.end {
                 continue;
             }
-            let w = lower(cx.t(k));
-            if let Some(d) = dated_thing(w.as_str()) {
+            if let Some(d) = dated_thing(cx.low(k).as_str()) {
                 let dist = if k < r.start {
                     r.start - k
                 } else {
@@ -1181,7 +1342,7 @@ pub(crate) fn finish(
         }
         if r.value <= 10.0
             && matches!(
-                b1.as_str(),
+                b1,
                 "the"
                     | "these"
                     | "those"
@@ -1213,34 +1374,49 @@ pub(crate) fn finish(
     }
 
     // ---- context words: the sentence and its neighbours
+    // (dates other than those of named instruments are never compared, so
+    // they need no context)
+    // Context words serve two comparisons only: figures with a thing
+    // matched across documents (the dates of named instruments among them),
+    // and headline figures matched against the lede.
+    let needs_context = if u.dim == Dim::Date {
+        matches!(thing.as_deref(), Some("agreement" | "law"))
+    } else {
+        thing.is_some() || span.start < lede_end
+    };
     let mut context = Vec::new();
-    let s_idx = sentence as usize;
-    let lo = sentences
-        .get(s_idx.saturating_sub(1))
-        .map(|s| s.start)
-        .unwrap_or(sent.start);
-    let hi = sentences.get(s_idx + 1).map(|s| s.end).unwrap_or(sent.end);
-    let first = cx.toks.partition_point(|t| t.span.start < lo);
-    let mut k = first;
-    while k < cx.toks.len() && cx.toks[k].span.end <= hi {
-        if !(k >= r.start && k < r.end)
-            && let Some(s) = content(cx, k)
-        {
-            context.push(hash_str(&s));
-        }
-        k += 1;
+    if needs_context {
+        // the three sentences' terms are sorted: merge them
+        let a = if s_idx > 0 {
+            terms.terms(cx, sentences, s_idx - 1)
+        } else {
+            &[]
+        };
+        let b = terms.terms(cx, sentences, s_idx);
+        let c = terms.terms(cx, sentences, s_idx + 1);
+        context = merge_sorted(merge_sorted_slices(a, b), c);
     }
-    context.sort_unstable();
-    context.dedup();
+    // the figure's own counted noun says nothing about which figure it is
+    if let Some((n, _)) = &r.noun {
+        let own = stem_hash(n);
+        context.retain(|&h| h != own);
+    }
     // names next to it: capitalised words within ten tokens, in the clause
+    // (names matter only for figures compared across documents, which
+    // have a thing)
     let mut names = Vec::new();
-    for k in cs.max(r.start.saturating_sub(10))..ce.min(r.end + 10) {
+    let name_range = if thing.is_some() {
+        cs.max(r.start.saturating_sub(10))..ce.min(r.end + 10)
+    } else {
+        0..0
+    };
+    for k in name_range {
         let t = cx.toks[k];
         let initial = t.is_sentence_start() || t.has(crate::analysis::sentences::CLAUSE_START);
         if t.kind == TokenKind::Word
             && t.is_capitalized()
             && !(k >= r.start && k < r.end)
-            && !(initial && is_common_opener(lower(cx.t(k)).as_str()))
+            && !(initial && is_common_opener(cx.low(k).as_str()))
         {
             let w = cx.t(k);
             let l = lower(w);
@@ -1268,47 +1444,48 @@ pub(crate) fn finish(
                     | "i"
             );
             if !title && month_word(w).is_none() && !crate::analysis::dates::weekday_word(w) {
-                names.push(hash_str(&stem(w)));
+                names.push(stem_hash(cx.low(k).as_str()));
             }
         }
     }
     names.sort_unstable();
     names.dedup();
     // the words naming the thing: within ten tokens, inside the clause
+    // (only the dates of named instruments are linked by these words)
     let mut local = Vec::new();
-    for k in cs.max(r.start.saturating_sub(10))..ce.min(r.end + 10) {
-        if !(k >= r.start && k < r.end)
-            && let Some(s) = content(cx, k)
-        {
-            local.push(hash_str(&s));
+    let lo_k = cs.max(r.start.saturating_sub(10));
+    let hi_k = ce.min(r.end + 10);
+    if u.dim == Dim::Date && needs_context {
+        for k in lo_k..hi_k {
+            if !(k >= r.start && k < r.end)
+                && let Some(h) = content(cx, k)
+            {
+                local.push(h);
+            }
         }
     }
     local.sort_unstable();
     local.dedup();
 
     // ---- time scope: other dates in the clause
-    let mut scope_parts: Vec<String> = Vec::new();
+    // (hashed as found: years, or "last year" and the like)
+    let mut scope_parts: Vec<u32> = Vec::new();
     if u.dim != Dim::Date {
-        let mut k = cs;
-        while k < ce {
+        for k in marks(YEAR_MARK | lexicon::SCOPE, cs..ce) {
             if k >= r.start && k < r.end {
-                k = r.end;
                 continue;
             }
-            let s = cx.t(k);
-            let w = lower(s);
-            if let Some(y) = year_value(s) {
-                scope_parts.push(y.to_string());
-            } else if matches!(w.as_str(), "last" | "this" | "next" | "previous" | "past")
-                && matches!(
-                    lower(cx.t(k + 1)).as_str(),
-                    "year" | "month" | "week" | "quarter"
-                )
-            {
-                scope_parts.push(format!("{} {}", w.as_str(), lower(cx.t(k + 1)).as_str()));
-                k += 1;
+            if cx.is_num(k) {
+                if let Some(y) = year_value(cx.t(k)) {
+                    scope_parts.push(y as u32);
+                }
+            } else {
+                let w = cx.low(k).as_str();
+                let next = cx.low(k + 1).as_str();
+                if matches!(next, "year" | "month" | "week" | "quarter") {
+                    scope_parts.push(hash_str(w) ^ hash_str(next).rotate_left(7));
+                }
             }
-            k += 1;
         }
     }
     scope_parts.sort();
@@ -1316,7 +1493,12 @@ pub(crate) fn finish(
     let scope = if scope_parts.is_empty() {
         0
     } else {
-        hash_str(&scope_parts.join(","))
+        let mut h = FxHasher::default();
+        for p in &scope_parts {
+            h.write_u32(*p);
+        }
+        let v = h.finish();
+        (v ^ (v >> 32)) as u32 | 1
     };
 
     // ---- the interval, in base units
@@ -1351,8 +1533,10 @@ pub(crate) fn finish(
         high,
         unit: base.to_string(),
         statement,
+        outer_statement: None,
+        twins: (1, 0),
         dim: u.dim,
-        shown_unit: u.name.to_string(),
+        shown_unit: u.name,
         factor: f,
         value,
         qualifier: r.qualifier,
@@ -1380,7 +1564,8 @@ fn stamp_line(cx: &Ctx, span: Span) -> bool {
     let le = text[s..].find('\n').map(|p| s + p).unwrap_or(text.len());
     let line = &text[ls..le];
     let rest_len = line.trim().len().saturating_sub(span.len());
-    let lower_line = line.to_lowercase();
+    // the same line in the document's lower-cased copy (same offsets)
+    let lower_line = cx.sc.lowered_text().get(ls..le).unwrap_or("");
     rest_len <= 12
         || lower_line.trim_start().starts_with("date ")
         || lower_line.contains("copyright")

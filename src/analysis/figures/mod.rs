@@ -18,6 +18,7 @@
 pub mod extract;
 pub mod index;
 pub mod interval;
+pub mod lexicon;
 pub mod link;
 pub mod measure;
 pub mod numbers;
@@ -103,9 +104,15 @@ pub struct Figure {
     pub unit: String,
     /// Index of the innermost statement holding it.
     pub statement: Option<u32>,
+    /// The statement enclosing that one (a quote's sentence), if any.
+    pub outer_statement: Option<u32>,
+    /// How many figures of its quantity key its innermost statement holds,
+    /// and which of them it is (0-based): linked statements pair their
+    /// figures of one key in order.
+    pub twins: (u8, u8),
     pub dim: Dim,
     /// The unit as written, normalised ("km", "tonne", "year", "USD").
-    pub shown_unit: String,
+    pub shown_unit: &'static str,
     /// Factor from the shown unit to the base unit.
     pub factor: f64,
     /// The stated value in the base unit (the midpoint for ranges).

@@ -285,12 +285,72 @@ pub fn ordinal_word(w: &str) -> Option<f64> {
     })
 }
 
-/// Could this word start or continue a written-out number?
+/// Could this word start or continue a written-out number? A hash set:
+/// asked of every word.
 pub fn is_number_word(w: &str) -> bool {
-    unit_word(w).is_some()
-        || tens_word(w).is_some()
-        || scale_word(w).is_some()
-        || matches!(w, "dozen" | "dozens" | "half" | "quarter")
+    const WORDS: &[&str] = &[
+        "zero",
+        "nought",
+        "naught",
+        "nil",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fourty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "lakh",
+        "lakhs",
+        "lac",
+        "million",
+        "mln",
+        "mn",
+        "mil",
+        "mio",
+        "crore",
+        "crores",
+        "billion",
+        "bn",
+        "bln",
+        "trillion",
+        "tn",
+        "tln",
+        "trn",
+        "dozen",
+        "dozens",
+        "half",
+        "quarter",
+    ];
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    w.len() <= 9
+        && SET
+            .get_or_init(|| WORDS.iter().copied().collect())
+            .contains(w)
 }
 
 // ------------------------------------------------------------------ scanner
@@ -298,19 +358,86 @@ pub fn is_number_word(w: &str) -> bool {
 pub struct Scanner<'a> {
     pub text: &'a str,
     pub toks: &'a [Token],
+    /// The text with ASCII letters lower-cased: the same byte offsets, so a
+    /// token's lower-case form is a slice, computed once per document.
+    lowered: String,
+    /// Word classes per token (see [`super::lexicon`]), filled on use.
+    classes: super::lexicon::Classes,
+}
+
+/// A token's text in lower case (a slice of the lower-cased document).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Low<'s>(pub &'s str);
+
+impl<'s> Low<'s> {
+    pub fn as_str(&self) -> &'s str {
+        self.0
+    }
 }
 
 impl<'a> Scanner<'a> {
     pub fn new(text: &'a str, toks: &'a [Token]) -> Scanner<'a> {
-        Scanner { text, toks }
+        let lowered = text.to_ascii_lowercase();
+        let classes = super::lexicon::Classes::new(toks.len());
+        Scanner {
+            text,
+            toks,
+            lowered,
+            classes,
+        }
+    }
+
+    /// The classes of token `i` among those of `group`, 0 when the cheap
+    /// first test rules the group out (then nothing is cached).
+    pub fn class_in(&self, i: usize, group: super::lexicon::Group) -> u32 {
+        let Some(t) = self.toks.get(i) else {
+            return 0;
+        };
+        if t.kind != TokenKind::Word {
+            return 0;
+        }
+        let b = self.text.as_bytes();
+        let at = t.span.start as usize;
+        let first = b.get(at).copied().unwrap_or(0);
+        let second = if t.span.len() > 1 {
+            b.get(at + 1).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        if !super::lexicon::prefilter(group, first, second, t.span.len()) {
+            return 0;
+        }
+        self.class(i)
+    }
+
+    /// The word classes of token `i` (0 past the end).
+    pub fn class(&self, i: usize) -> u32 {
+        let Some(t) = self.toks.get(i) else {
+            return 0;
+        };
+        self.classes.get(i, t.kind, self.lowered(i).0)
+    }
+
+    /// The whole text with ASCII letters lower-cased (same byte offsets).
+    pub fn lowered_text(&self) -> &str {
+        &self.lowered
+    }
+
+    /// Token `i` in lower case ("" past the end).
+    pub fn lowered(&self, i: usize) -> Low<'_> {
+        Low(self
+            .toks
+            .get(i)
+            .and_then(|t| self.lowered.get(t.span.range()))
+            .unwrap_or(""))
     }
 
     fn t(&self, i: usize) -> &'a str {
         self.toks.get(i).map(|t| t.text(self.text)).unwrap_or("")
     }
 
-    fn low(&self, i: usize) -> Lower {
-        lower(self.t(i))
+    fn low(&self, i: usize) -> Low<'_> {
+        self.lowered(i)
     }
 
     fn is_word(&self, i: usize) -> bool {
@@ -1151,7 +1278,7 @@ impl<'a> Scanner<'a> {
             j += 2;
         } else if f == "half" {
             // "more than half", "half of the": a share
-            let prev = if i > 0 { self.low(i - 1) } else { lower("") };
+            let prev = if i > 0 { self.low(i - 1) } else { Low("") };
             let comparative = matches!(
                 prev.as_str(),
                 "than" | "over" | "about" | "nearly" | "almost" | "roughly"

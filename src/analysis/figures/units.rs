@@ -8,6 +8,10 @@
 //! scale word is money, otherwise weight; "m" after digits is a metre,
 //! "M" a million).
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
 use super::numbers::lower;
 
 /// What a figure measures, independent of the unit it is written in.
@@ -184,6 +188,11 @@ const TURN: Unit = u("turn", "degree", Dim::Angle, 360.0);
 /// A single-word unit after a number, case-insensitive unless the case
 /// matters ("MB" is a megabyte, "mb" a megabit, "M" not a metre).
 pub fn unit_word(raw: &str) -> Option<Unit> {
+    unit_word_low(raw, lower(raw).as_str())
+}
+
+/// [`unit_word`] given the word's lower-case form as well.
+pub fn unit_word_low(raw: &str, low: &str) -> Option<Unit> {
     // case-sensitive forms first
     match raw {
         "MB" | "MByte" | "MBytes" => return Some(MB),
@@ -203,68 +212,167 @@ pub fn unit_word(raw: &str) -> Option<Unit> {
         "M" | "B" | "G" | "K" | "T" => return None,
         _ => {}
     }
-    let l = lower(raw);
-    Some(match l.as_str() {
-        "km" | "kms" | "kilometre" | "kilometres" | "kilometer" | "kilometers" | "klicks" => KM,
-        "metre" | "metres" | "meter" | "meters" => METRE,
-        "cm" | "centimetre" | "centimetres" | "centimeter" | "centimeters" => CM,
-        "mm" | "millimetre" | "millimetres" | "millimeter" | "millimeters" => MM,
-        "dm" | "decimetre" | "decimetres" | "decimeter" | "decimeters" => DM,
-        "μm" | "µm" | "micrometre" | "micrometres" | "micrometer" | "micrometers" | "micron"
-        | "microns" => MICROMETRE,
-        "picometer" | "picometers" | "picometre" | "picometres" => PICOMETRE,
-        "mile" | "miles" | "mi" => MILE,
-        "foot" | "feet" | "ft" => FOOT,
-        "inch" | "inches" => INCH,
-        "yard" | "yards" | "yd" | "yds" => YARD,
-        "km2" | "km²" => KM2,
-        "m2" | "m²" => M2,
-        "hectare" | "hectares" | "ha" => HECTARE,
-        "acre" | "acres" => ACRE,
-        "litre" | "litres" | "liter" | "liters" => LITRE,
-        "ml" | "millilitre" | "millilitres" | "milliliter" | "milliliters" => ML,
-        "gallon" | "gallons" | "gal" => GALLON,
-        "barrel" | "barrels" | "bbl" | "bbls" => BARREL,
-        "m3" | "m³" => M3,
-        "tablespoon" | "tablespoons" | "tbsp" => TABLESPOON,
-        "teaspoon" | "teaspoons" | "tsp" => TEASPOON,
-        "cup" | "cups" => CUP,
-        "tonne" | "tonnes" | "ton" | "tons" => TONNE,
-        "kg" | "kgs" | "kilogram" | "kilograms" | "kilogramme" | "kilogrammes" | "kilo"
-        | "kilos" => KG,
-        "g" | "gram" | "grams" | "gramme" | "grammes" => GRAM,
-        "mg" | "milligram" | "milligrams" | "milligramme" | "milligrammes" => MG,
-        "μg" | "µg" | "mcg" | "microgram" | "micrograms" | "microgramme" | "microgrammes" => {
-            MICROGRAM
-        }
-        "lb" | "lbs" | "pound" | "pounds" => POUND,
-        "oz" | "ounce" | "ounces" => OUNCE,
-        "second" | "seconds" | "sec" | "secs" => SECOND,
-        "minute" | "minutes" | "min" | "mins" => MINUTE,
-        "hour" | "hours" | "hr" | "hrs" => HOUR,
-        "day" | "days" => DAY,
-        "week" | "weeks" => WEEK,
-        "month" | "months" => MONTH,
-        "year" | "years" | "yr" | "yrs" => YEAR,
-        "decade" | "decades" => DECADE,
-        "century" | "centuries" => CENTURY,
-        "kph" | "kmph" | "kmh" => KMH,
-        "mph" => MPH,
-        "knot" | "knots" => KNOT,
-        "bit" | "bits" => BIT,
-        "byte" | "bytes" => BYTE,
-        "gigabyte" | "gigabytes" => GB,
-        "megabyte" | "megabytes" => MB,
-        "megabit" | "megabits" => MBIT,
-        "terabyte" | "terabytes" => TB,
-        "kilowatt" | "kilowatts" => KW,
-        "megawatt" | "megawatts" => MW,
-        "gigawatt" | "gigawatts" => GW,
-        "degree" | "degrees" | "°" => DEGREE,
-        "radian" | "radians" | "rad" => RADIAN,
-        "turn" | "turns" => TURN,
-        _ => return None,
+    unit_lc(low)
+}
+
+/// Lower-case unit words and their units.
+pub(crate) const UNIT_WORDS: &[(&[&str], Unit)] = &[
+    (
+        &[
+            "km",
+            "kms",
+            "kilometre",
+            "kilometres",
+            "kilometer",
+            "kilometers",
+            "klicks",
+        ],
+        KM,
+    ),
+    (&["metre", "metres", "meter", "meters"], METRE),
+    (
+        &[
+            "cm",
+            "centimetre",
+            "centimetres",
+            "centimeter",
+            "centimeters",
+        ],
+        CM,
+    ),
+    (
+        &[
+            "mm",
+            "millimetre",
+            "millimetres",
+            "millimeter",
+            "millimeters",
+        ],
+        MM,
+    ),
+    (
+        &["dm", "decimetre", "decimetres", "decimeter", "decimeters"],
+        DM,
+    ),
+    (
+        &[
+            "μm",
+            "µm",
+            "micrometre",
+            "micrometres",
+            "micrometer",
+            "micrometers",
+            "micron",
+            "microns",
+        ],
+        MICROMETRE,
+    ),
+    (
+        &["picometer", "picometers", "picometre", "picometres"],
+        PICOMETRE,
+    ),
+    (&["mile", "miles", "mi"], MILE),
+    (&["foot", "feet", "ft"], FOOT),
+    (&["inch", "inches"], INCH),
+    (&["yard", "yards", "yd", "yds"], YARD),
+    (&["km2", "km²"], KM2),
+    (&["m2", "m²"], M2),
+    (&["hectare", "hectares", "ha"], HECTARE),
+    (&["acre", "acres"], ACRE),
+    (&["litre", "litres", "liter", "liters"], LITRE),
+    (
+        &[
+            "ml",
+            "millilitre",
+            "millilitres",
+            "milliliter",
+            "milliliters",
+        ],
+        ML,
+    ),
+    (&["gallon", "gallons", "gal"], GALLON),
+    (&["barrel", "barrels", "bbl", "bbls"], BARREL),
+    (&["m3", "m³"], M3),
+    (&["tablespoon", "tablespoons", "tbsp"], TABLESPOON),
+    (&["teaspoon", "teaspoons", "tsp"], TEASPOON),
+    (&["cup", "cups"], CUP),
+    (&["tonne", "tonnes", "ton", "tons"], TONNE),
+    (
+        &[
+            "kg",
+            "kgs",
+            "kilogram",
+            "kilograms",
+            "kilogramme",
+            "kilogrammes",
+            "kilo",
+            "kilos",
+        ],
+        KG,
+    ),
+    (&["g", "gram", "grams", "gramme", "grammes"], GRAM),
+    (
+        &[
+            "mg",
+            "milligram",
+            "milligrams",
+            "milligramme",
+            "milligrammes",
+        ],
+        MG,
+    ),
+    (
+        &[
+            "μg",
+            "µg",
+            "mcg",
+            "microgram",
+            "micrograms",
+            "microgramme",
+            "microgrammes",
+        ],
+        MICROGRAM,
+    ),
+    (&["lb", "lbs", "pound", "pounds"], POUND),
+    (&["oz", "ounce", "ounces"], OUNCE),
+    (&["second", "seconds", "sec", "secs"], SECOND),
+    (&["minute", "minutes", "min", "mins"], MINUTE),
+    (&["hour", "hours", "hr", "hrs"], HOUR),
+    (&["day", "days"], DAY),
+    (&["week", "weeks"], WEEK),
+    (&["month", "months"], MONTH),
+    (&["year", "years", "yr", "yrs"], YEAR),
+    (&["decade", "decades"], DECADE),
+    (&["century", "centuries"], CENTURY),
+    (&["kph", "kmph", "kmh"], KMH),
+    (&["mph"], MPH),
+    (&["knot", "knots"], KNOT),
+    (&["bit", "bits"], BIT),
+    (&["byte", "bytes"], BYTE),
+    (&["gigabyte", "gigabytes"], GB),
+    (&["megabyte", "megabytes"], MB),
+    (&["megabit", "megabits"], MBIT),
+    (&["terabyte", "terabytes"], TB),
+    (&["kilowatt", "kilowatts"], KW),
+    (&["megawatt", "megawatts"], MW),
+    (&["gigawatt", "gigawatts"], GW),
+    (&["degree", "degrees", "°"], DEGREE),
+    (&["radian", "radians", "rad"], RADIAN),
+    (&["turn", "turns"], TURN),
+];
+
+/// A unit from a lower-case word (see [`unit_word`] for the forms whose
+/// case matters). A hash map: asked of many words.
+pub fn unit_lc(l: &str) -> Option<Unit> {
+    static MAP: OnceLock<FxHashMap<&'static str, Unit>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        UNIT_WORDS
+            .iter()
+            .flat_map(|(names, u)| names.iter().map(move |n| (*n, *u)))
+            .collect()
     })
+    .get(l)
+    .copied()
 }
 
 /// Units of more than one word, starting at `words[0]`; returns the unit
@@ -362,10 +470,13 @@ pub fn currency_prefix_word(w: &str) -> Option<&'static str> {
 /// with the factor to its main unit (cents are hundredths). `prev` is the
 /// word before, for "Australian dollars" or "Swiss francs".
 pub fn currency_word(w: &str, prev: &str) -> Option<(&'static str, f64)> {
-    let l = lower(w);
-    let p = lower(prev);
-    let code = match l.as_str() {
-        "dollar" | "dollars" | "buck" | "bucks" => match p.as_str() {
+    currency_word_low(lower(w).as_str(), lower(prev).as_str())
+}
+
+/// [`currency_word`] on lower-case words.
+pub fn currency_word_low(l: &str, p: &str) -> Option<(&'static str, f64)> {
+    let code = match l {
+        "dollar" | "dollars" | "buck" | "bucks" => match p {
             "australian" => "AUD",
             "canadian" => "CAD",
             "hong" | "kong" => "HKD",
@@ -381,19 +492,19 @@ pub fn currency_word(w: &str, prev: &str) -> Option<(&'static str, f64)> {
         "euro" | "euros" => "EUR",
         "sterling" => "GBP",
         "rouble" | "roubles" | "ruble" | "rubles" => {
-            if matches!(p.as_str(), "belarusian" | "belarus") {
+            if matches!(p, "belarusian" | "belarus") {
                 "BYN"
             } else {
                 "RUB"
             }
         }
         "yen" => "JPY",
-        "rupee" | "rupees" => match p.as_str() {
+        "rupee" | "rupees" => match p {
             "pakistani" => "PKR",
             "sri" | "lankan" => "LKR",
             _ => "INR",
         },
-        "franc" | "francs" => match p.as_str() {
+        "franc" | "francs" => match p {
             "swiss" => "CHF",
             _ => "FRF",
         },
@@ -405,7 +516,7 @@ pub fn currency_word(w: &str, prev: &str) -> Option<(&'static str, f64)> {
         "zloty" | "zlotys" => "PLN",
         "peso" | "pesos" => "MXN",
         "rand" => "ZAR",
-        "won" if p.as_str() == "korean" => "KRW",
+        "won" if p == "korean" => "KRW",
         "riyal" | "riyals" => "SAR",
         "dirham" | "dirhams" => "AED",
         "shekel" | "shekels" => "ILS",
