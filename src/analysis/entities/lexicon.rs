@@ -57,7 +57,80 @@ pub mod class {
     pub const NAME_PARTICLE: u32 = 1 << 22;
     /// Articles, pronouns, prepositions, conjunctions and sentence adverbs.
     pub const FUNCTION: u32 = 1 << 23;
+    /// One word naming an institution or a news organisation (Kremlin, Reuters).
+    pub const ONE_WORD_ORG: u32 = 1 << 24;
+    /// An abbreviation written with a dot inside a name (Mr., Sen., St.).
+    pub const ABBREV_DOT: u32 = 1 << 25;
 }
+
+/// Single words that name one institution on their own.
+const INSTITUTIONS: &[&str] = &[
+    "kremlin",
+    "pentagon",
+    "congress",
+    "senate",
+    "parliament",
+    "duma",
+    "knesset",
+    "bundestag",
+    "rada",
+    "sejm",
+    "politburo",
+    "interpol",
+    "europol",
+    "hezbollah",
+    "hamas",
+    "taliban",
+    "vatican",
+    "nato",
+    "opec",
+];
+
+/// World news organisations and platforms named by one word; a general
+/// list, like the gazetteer.
+const MEDIA: &[&str] = &[
+    "reuters",
+    "bloomberg",
+    "xinhua",
+    "interfax",
+    "tass",
+    "sputnik",
+    "kyodo",
+    "yonhap",
+    "anadolu",
+    "afp",
+    "bbc",
+    "cnn",
+    "msnbc",
+    "npr",
+    "pbs",
+    "dpa",
+    "ansa",
+    "efe",
+    "facebook",
+    "twitter",
+    "youtube",
+    "instagram",
+    "tiktok",
+    "whatsapp",
+    "google",
+    "microsoft",
+    "wikipedia",
+    "politico",
+    "axios",
+    "vkontakte",
+    "euronews",
+    "belta",
+    "ria",
+    "itar-tass",
+    "novosti",
+];
+
+const ABBREV_WITH_DOT: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "col", "lt", "capt", "cpt", "sgt", "prof",
+    "rev", "st", "jr", "sr", "amb", "adm", "maj", "cmdr", "pres", "supt", "insp", "hon", "messrs",
+    "mme", "fr", "mt", "ft",
+];
 
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "madam", "madame",
@@ -1834,6 +1907,9 @@ impl Lexicon {
         add(PLACE_PREPS, class::PLACE_PREP, &mut words);
         add(ROLE_NOUNS, class::ROLE_NOUN, &mut words);
         add(FEMININE, class::FEMININE, &mut words);
+        add(INSTITUTIONS, class::ONE_WORD_ORG, &mut words);
+        add(MEDIA, class::ONE_WORD_ORG, &mut words);
+        add(ABBREV_WITH_DOT, class::ABBREV_DOT, &mut words);
         add(MASCULINE, class::MASCULINE, &mut words);
         let mut phrases: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
         let mut demonym_phrases: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();

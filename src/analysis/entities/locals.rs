@@ -70,7 +70,7 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
         let surname = names::translit_key(words[words.len() - 1]);
         let female = gender_of(words[0], p.gender);
         let found = persons.iter().position(|q| {
-            names::same_surname(&q.surname, &surname, 6)
+            names::same_surname_key(&q.surname, &surname, 6)
                 && (q.first == first || initial_matches(&q.first, &first))
         });
         match found {
@@ -106,10 +106,10 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
         }
         // a one-word place or organisation that is the surname of a person
         // named in this document is that person (Hassan, Jackson, Lincoln)
-        if p.words.len() == 1 {
+        if p.words.len() == 1 && !persons.is_empty() {
             let w = names::translit_key(&p.words[0]);
             if let Some(l) = pick(&persons, i, 0, |q| {
-                q.surname == w || names::same_surname(&q.surname, &w, 5)
+                q.surname == w || names::same_surname_key(&q.surname, &w, 5)
             }) {
                 of_part[i] = Some(l);
                 continue;
@@ -136,6 +136,26 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
             locals[l].acronym = Some(names::acronym_letters(&parts[j].text()));
         }
     }
+    // the multi-word names an acronym may stand for, each once
+    let mut expansions: Vec<(usize, Vec<&str>)> = Vec::new();
+    {
+        let mut seen: rustc_hash::FxHashSet<(usize, String)> = Default::default();
+        for (k, q) in parts.iter().enumerate() {
+            let Some(l) = of_part[k] else { continue };
+            if is_acronym(q) || q.words.len() < 2 || locals[l].declared.is_some() {
+                continue;
+            }
+            if seen.insert((l, q.words.join(" "))) {
+                expansions.push((l, q.words.iter().map(String::as_str).collect()));
+            }
+        }
+    }
+    let mut by_acronym: FxHashMap<String, usize> = FxHashMap::default();
+    for (l, local) in locals.iter().enumerate() {
+        if let Some(a) = &local.acronym {
+            by_acronym.entry(a.clone()).or_insert(l);
+        }
+    }
     for (i, p) in parts.iter().enumerate() {
         if of_part[i].is_some() || !is_acronym(p) || p.kind == Some(EntityKind::Person) {
             continue;
@@ -146,30 +166,30 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
         } else {
             2
         };
-        // an expansion in this document
-        let target = locals
-            .iter()
-            .position(|l| l.acronym.as_deref() == Some(acr.as_str()))
-            .or_else(|| {
-                parts.iter().enumerate().find_map(|(k, q)| {
-                    let l = of_part[k]?;
-                    if locals[l].kind != p.kind || is_acronym(q) || q.words.len() < 2 {
-                        return None;
-                    }
-                    let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
-                    names::acronym_matches(&acr, &words).then_some(l)
-                })
-            });
-        let l = match target {
-            Some(l) => l,
-            None => *by_key.entry((tag, acr.to_lowercase())).or_insert_with(|| {
-                locals.push(LocalEntity {
-                    kind: p.kind,
-                    ..LocalEntity::default()
+        // an expansion in this document (each acronym looked up once)
+        let target = match by_acronym.get(&acr) {
+            Some(&l) => Some(l),
+            None => {
+                let found = expansions
+                    .iter()
+                    .find(|(l, words)| {
+                        locals[*l].kind == p.kind && names::acronym_matches(&acr, words)
+                    })
+                    .map(|(l, _)| *l);
+                let l = found.unwrap_or_else(|| {
+                    *by_key.entry((tag, acr.to_lowercase())).or_insert_with(|| {
+                        locals.push(LocalEntity {
+                            kind: p.kind,
+                            ..LocalEntity::default()
+                        });
+                        locals.len() - 1
+                    })
                 });
-                locals.len() - 1
-            }),
+                by_acronym.insert(acr.clone(), l);
+                Some(l)
+            }
         };
+        let Some(l) = target else { continue };
         if locals[l].acronym.is_none() {
             locals[l].acronym = Some(acr);
         }
@@ -191,7 +211,7 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
         } else if words.len() == 1 {
             let w = names::translit_key(words[0]);
             pick(&persons, i, p.gender, |q| {
-                names::same_surname(&q.surname, &w, 5)
+                names::same_surname_key(&q.surname, &w, 5)
             })
         } else {
             None

@@ -55,41 +55,42 @@ pub fn fold(s: &str) -> String {
 /// Sergey / Sergei, Aleksandr / Alexander, Zelensky / Zelenskyy / Zelenskiy,
 /// Natalya / Natalia, Yevgeny / Evgeny, Dmitry / Dmitriy.
 pub fn translit_key(name: &str) -> String {
-    let f = fold(name);
-    let mut s = f.as_str().to_string();
-    if s.starts_with("ye") || s.starts_with("je") {
-        s.replace_range(0..1, "");
+    let folded = fold(name);
+    let f: Vec<char> = folded.chars().collect();
+    let mut i = 0;
+    // Yevgeny / Evgeny
+    if f.len() > 2 && (f[0] == 'y' || f[0] == 'j') && f[1] == 'e' {
+        i = 1;
     }
-    let pairs: &[(&str, &str)] = &[
-        ("tch", "ch"),
-        ("ks", "x"),
-        ("kh", "h"),
-        ("ph", "f"),
-        ("ck", "k"),
-        ("w", "v"),
-        ("y", "i"),
-        ("j", "i"),
-        ("ou", "u"),
-    ];
-    for (a, b) in pairs {
-        if s.contains(a) {
-            s = s.replace(a, b);
-        }
-    }
-    // collapse doubled letters: Zelenskii, Hassan, Nataliia
-    let mut out = String::with_capacity(s.len());
-    let mut prev = '\0';
-    for c in s.chars() {
-        if c != prev {
+    let mut out = String::with_capacity(f.len());
+    let push = |c: char, out: &mut String| {
+        // doubled letters collapse: Zelenskii, Hassan, Nataliia
+        if !out.ends_with(c) {
             out.push(c);
         }
-        prev = c;
+    };
+    while i < f.len() {
+        let c = f[i];
+        let n = f.get(i + 1).copied();
+        let (emit, step) = match (c, n) {
+            ('t', Some('c')) if f.get(i + 2) == Some(&'h') => ('c', 1),
+            ('k', Some('s')) => ('x', 2),
+            ('k', Some('h')) => ('h', 2),
+            ('p', Some('h')) => ('f', 2),
+            ('c', Some('k')) => ('k', 2),
+            ('o', Some('u')) => ('u', 2),
+            ('w', _) => ('v', 1),
+            ('y' | 'j', _) => ('i', 1),
+            _ => (c, 1),
+        };
+        push(emit, &mut out);
+        i += step;
     }
     // Aleksander / Aleksandr, Peter / Petr
     if out.len() > 4 && out.ends_with("er") {
-        out.replace_range(out.len() - 2.., "r");
+        out.truncate(out.len() - 2);
+        out.push('r');
     }
-    // Dmitrii / Dmitri collapsed above; Sergei ending ii -> i done
     out
 }
 
@@ -151,6 +152,15 @@ pub fn same_surname(a: &str, b: &str, min_len_for_edit: usize) -> bool {
     ka.chars().count().min(kb.chars().count()) >= min_len_for_edit
         && ka.chars().next() == kb.chars().next()
         && within_one_edit(&ka, &kb)
+}
+
+/// [`same_surname`] on keys already made by [`translit_key`].
+pub fn same_surname_key(ka: &str, kb: &str, min_len_for_edit: usize) -> bool {
+    ka == kb
+        || (ka.len().min(kb.len()) >= min_len_for_edit
+            && ka.chars().count().min(kb.chars().count()) >= min_len_for_edit
+            && ka.chars().next() == kb.chars().next()
+            && within_one_edit(ka, kb))
 }
 
 /// Words that an acronym usually skips.

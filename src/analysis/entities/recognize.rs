@@ -48,11 +48,11 @@ impl Part {
 }
 
 #[derive(Clone, Debug)]
-struct Unit {
+struct Unit<'a> {
     a: usize,
     b: usize,
     span: Span,
-    text: String,
+    text: &'a str,
     low: String,
     cls: u32,
     /// Starts with an uppercase letter.
@@ -67,77 +67,24 @@ struct Unit {
     initial: bool,
 }
 
-const ABBREV_WITH_DOT: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "col", "lt", "capt", "cpt", "sgt", "prof",
-    "rev", "st", "jr", "sr", "amb", "adm", "maj", "cmdr", "pres", "supt", "insp", "hon", "messrs",
-    "mme", "fr", "mt", "ft",
-];
+/// A set of words kept as hashes: membership tests for the
+/// document-centred capitalisation evidence without one allocation per word.
+#[derive(Default)]
+struct WordSet(FxHashSet<u64>);
 
-/// Single words that name one institution on their own.
-const INSTITUTIONS: &[&str] = &[
-    "kremlin",
-    "pentagon",
-    "congress",
-    "senate",
-    "parliament",
-    "duma",
-    "knesset",
-    "bundestag",
-    "rada",
-    "sejm",
-    "politburo",
-    "interpol",
-    "europol",
-    "hezbollah",
-    "hamas",
-    "taliban",
-    "vatican",
-    "nato",
-    "opec",
-];
-
-/// World news organisations and platforms named by one word; a general
-/// list, like the gazetteer.
-const MEDIA: &[&str] = &[
-    "reuters",
-    "bloomberg",
-    "xinhua",
-    "interfax",
-    "tass",
-    "sputnik",
-    "kyodo",
-    "yonhap",
-    "anadolu",
-    "afp",
-    "bbc",
-    "cnn",
-    "msnbc",
-    "npr",
-    "pbs",
-    "dpa",
-    "ansa",
-    "efe",
-    "facebook",
-    "twitter",
-    "youtube",
-    "instagram",
-    "tiktok",
-    "whatsapp",
-    "google",
-    "microsoft",
-    "wikipedia",
-    "politico",
-    "axios",
-    "vkontakte",
-    "euronews",
-    "belta",
-    "ria",
-    "itar-tass",
-    "novosti",
-];
-
-fn in_list(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+impl WordSet {
+    fn hash(w: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        w.hash(&mut h);
+        h.finish()
+    }
+    fn insert(&mut self, w: &str) {
+        self.0.insert(Self::hash(w));
+    }
+    fn contains(&self, w: &str) -> bool {
+        self.0.contains(&Self::hash(w))
+    }
 }
 
 struct Doc<'a> {
@@ -147,9 +94,9 @@ struct Doc<'a> {
     /// Per token: inside a title-case or all-caps headline line.
     headline: Vec<u8>,
     /// Lowercased words seen capitalised at a position where that is evidence.
-    cap_seen: FxHashSet<String>,
+    cap_seen: WordSet,
     /// Lowercased words seen written in lowercase.
-    low_seen: FxHashSet<String>,
+    low_seen: WordSet,
     buf: String,
 }
 
@@ -163,8 +110,8 @@ pub fn find_parts(text: &str, toks: &[Token], config: &EntityConfig) -> Vec<Part
         toks,
         lex,
         headline: vec![0; toks.len()],
-        cap_seen: FxHashSet::default(),
-        low_seen: FxHashSet::default(),
+        cap_seen: WordSet::default(),
+        low_seen: WordSet::default(),
         buf: String::new(),
     };
     d.scan_lines();
@@ -188,7 +135,16 @@ pub fn find_parts(text: &str, toks: &[Token], config: &EntityConfig) -> Vec<Part
     }
     // declared names outrank inference
     if !declared.is_empty() {
-        parts.retain(|p| !declared.iter().any(|q: &Part| q.span.overlaps(p.span)));
+        // both sorted: drop inferred parts overlapping a declared one
+        let mut j = 0;
+        parts.retain(|p| {
+            while j < declared.len() && declared[j].span.end <= p.span.start {
+                j += 1;
+            }
+            !declared
+                .get(j)
+                .is_some_and(|q: &Part| q.span.overlaps(p.span))
+        });
         parts.extend(declared);
         parts.sort_by_key(|p| p.span);
     }
@@ -229,6 +185,10 @@ impl<'a> Doc<'a> {
                 if !t.is_word() {
                     continue;
                 }
+                if lows > 0 && shout == 0 && k > i + 3 {
+                    // ordinary prose: neither headline kind
+                    break;
+                }
                 words += 1;
                 let s = t.span.of(self.text);
                 if t.is_capitalized() {
@@ -262,19 +222,28 @@ impl<'a> Doc<'a> {
     /// Which words the document writes capitalised mid-sentence, and which
     /// in lowercase.
     fn scan_vocabulary(&mut self) {
+        // only the lowercase forms of capitalised words are ever asked
+        // about: collect those, then look each lowercase word up in that
+        // small set instead of filing every word of the document
+        let mut asked = WordSet::default();
         for (i, t) in self.toks.iter().enumerate() {
-            if !t.is_word() {
+            if !t.is_word() || !t.is_capitalized() {
+                continue;
+            }
+            let ambiguous = self.is_ambiguous(i);
+            let l = lower_into(t.span.of(self.text), &mut self.buf);
+            asked.insert(l);
+            if !ambiguous {
+                self.cap_seen.insert(l);
+            }
+        }
+        for t in self.toks {
+            if !t.is_word() || t.is_capitalized() {
                 continue;
             }
             let s = t.span.of(self.text);
-            if t.is_capitalized() {
-                if !self.is_ambiguous(i) {
-                    let l = lower_into(s, &mut self.buf).to_string();
-                    self.cap_seen.insert(l);
-                }
-            } else if s.chars().next().is_some_and(char::is_lowercase) {
-                let l = s.to_string();
-                self.low_seen.insert(l);
+            if s.chars().next().is_some_and(char::is_lowercase) && asked.contains(s) {
+                self.low_seen.insert(s);
             }
         }
     }
@@ -315,7 +284,8 @@ impl<'a> Doc<'a> {
         }
         // al-Assad, el-Sisi
         let t = self.ttext(i);
-        matches!(t, "al" | "el" | "ul" | "bin" | "ibn" | "abu")
+        t.len() <= 3
+            && matches!(t, "al" | "el" | "ul" | "bin" | "ibn" | "abu")
             && self.ttext(i + 1) == "-"
             && self.glued(i + 1)
             && self.glued(i + 2)
@@ -326,7 +296,7 @@ impl<'a> Doc<'a> {
 
     /// The unit starting at token `i` (a capitalised word with glued
     /// hyphen parts, initials, abbreviation dots, dotted acronyms, domains).
-    fn unit_at(&mut self, i: usize) -> Option<Unit> {
+    fn unit_at(&mut self, i: usize) -> Option<Unit<'a>> {
         if !self.starts_unit(i) {
             return None;
         }
@@ -368,7 +338,7 @@ impl<'a> Doc<'a> {
                     dotted = true;
                 }
                 initial = !dotted;
-            } else if in_list(ABBREV_WITH_DOT, &low) {
+            } else if self.lex.get(&low) & class::ABBREV_DOT != 0 {
                 b += 1;
             } else if b + 1 < n
                 && self.glued(b + 1)
@@ -395,7 +365,7 @@ impl<'a> Doc<'a> {
             self.toks[i].span.start as usize,
             self.toks[b - 1].span.end as usize,
         );
-        let text = span.of(self.text).to_string();
+        let text = span.of(self.text);
         let key: String = if dotted {
             text.to_lowercase()
         } else {
@@ -413,15 +383,17 @@ impl<'a> Doc<'a> {
                 cls = class::DEMONYM;
             }
         }
-        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-        let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+        // acronym shape without collecting the letters
+        let (mut n_letters, mut upper, mut last2) = (0usize, 0usize, [false; 2]);
+        for c in text.chars().filter(|c| c.is_alphabetic()) {
+            n_letters += 1;
+            let up = c.is_uppercase();
+            upper += up as usize;
+            last2 = [last2[1], up];
+        }
         let acro = !initial
-            && ((letters.len() >= 2 && upper == letters.len())
-                || (letters.len() <= 8
-                    && upper >= 2
-                    && letters.len() >= 3
-                    && letters[letters.len() - 1].is_uppercase()
-                    && letters[letters.len() - 2].is_uppercase()));
+            && ((n_letters >= 2 && upper == n_letters)
+                || (n_letters <= 8 && upper >= 2 && n_letters >= 3 && last2[0] && last2[1]));
         Some(Unit {
             a: i,
             b,
@@ -437,7 +409,7 @@ impl<'a> Doc<'a> {
         })
     }
 
-    fn conn_unit(&mut self, i: usize) -> Option<Unit> {
+    fn conn_unit(&mut self, i: usize) -> Option<Unit<'a>> {
         let t = self.tok(i)?;
         let s = self.ttext(i);
         let is_word = t.is_word() && s.chars().next().is_some_and(char::is_lowercase);
@@ -452,7 +424,7 @@ impl<'a> Doc<'a> {
             a: i,
             b: i + 1,
             span: t.span,
-            text: s.to_string(),
+            text: s,
             low: s.to_lowercase(),
             cls,
             cap: false,
@@ -464,7 +436,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The run of units starting at token `i`, and the token after it.
-    fn run(&mut self, i: usize) -> (Vec<Unit>, usize) {
+    fn run(&mut self, i: usize) -> (Vec<Unit<'a>>, usize) {
         let mut units = Vec::new();
         let mut j = i;
         let n = self.toks.len();
@@ -493,8 +465,8 @@ impl<'a> Doc<'a> {
                 }
             }
             let next_is_time = {
-                let w = self.ttext(k).to_string();
-                self.cls_of(&w) & class::TIME != 0
+                let w = self.ttext(k);
+                self.cls_of(w) & class::TIME != 0
             };
             if !conns.is_empty()
                 && k < n
@@ -516,17 +488,17 @@ impl<'a> Doc<'a> {
         self.tok(i).is_some_and(|t| t.is_sentence_start())
     }
 
-    fn process_run(&mut self, units: &[Unit], out: &mut Vec<Part>) {
+    fn process_run(&mut self, units: &[Unit<'a>], out: &mut Vec<Part>) {
         // cut the run at connectors that do not belong inside one name
-        let mut segs: Vec<(Vec<Unit>, &str)> = Vec::new();
-        let mut cur: Vec<Unit> = Vec::new();
+        // segments are ranges of `units`; cut connectors are dropped
+        let mut segs: Vec<(usize, usize, &str)> = Vec::new();
+        let mut cur_start = 0;
         let mut split_by = "";
         let mut kept_of_org = false;
         let mut idx = 0;
         while idx < units.len() {
             let u = &units[idx];
             if !u.conn {
-                cur.push(u.clone());
                 idx += 1;
                 continue;
             }
@@ -534,9 +506,9 @@ impl<'a> Doc<'a> {
             while k < units.len() && units[k].conn {
                 k += 1;
             }
-            let conns: Vec<&str> = units[idx..k].iter().map(|c| c.low.as_str()).collect();
+            let cur = &units[cur_start..idx];
+            let c0 = units[idx].low.as_str();
             let last = cur.last().map(|h| h.cls).unwrap_or(0);
-            let c0 = conns[0];
             let keep = match c0 {
                 "of" => {
                     last & (class::ORG_CUE
@@ -552,14 +524,14 @@ impl<'a> Doc<'a> {
                 "and" | "&" => {
                     c0 == "&"
                         || (kept_of_org && k + 1 >= units.len())
-                        || self.phrase_with_and(&cur, &units[k..])
+                        || self.phrase_with_and(cur, &units[k..])
                 }
                 "the" => false,
                 _ => {
                     // name particles: de Gaulle, von der Leyen
-                    conns
+                    units[idx..k]
                         .iter()
-                        .all(|c| LEXICON.get(c) & class::NAME_PARTICLE != 0)
+                        .all(|c| c.cls & class::NAME_PARTICLE != 0)
                         && !cur.is_empty()
                         && cur
                             .iter()
@@ -570,10 +542,9 @@ impl<'a> Doc<'a> {
                 if (c0 == "of" || c0 == "for") && last & (class::ORG_CUE | class::STATE_CUE) != 0 {
                     kept_of_org = true;
                 }
-                cur.extend(units[idx..k].iter().cloned());
             } else {
-                if !cur.is_empty() {
-                    segs.push((std::mem::take(&mut cur), split_by));
+                if idx > cur_start {
+                    segs.push((cur_start, idx, split_by));
                 }
                 split_by = match c0 {
                     "of" => "of",
@@ -582,45 +553,45 @@ impl<'a> Doc<'a> {
                     _ => "",
                 };
                 kept_of_org = false;
+                cur_start = k;
             }
             idx = k;
         }
-        if !cur.is_empty() {
-            segs.push((cur, split_by));
+        if units.len() > cur_start {
+            segs.push((cur_start, units.len(), split_by));
         }
         // an event or document title swallows what it is "of" / "on":
         // the Justice Against Sponsors of Terrorism Act, the Protocol on the
         // Exchange of Letters of Ratification of the Treaty
-        let is_event = |seg: &[Unit]| {
+        let is_event = |seg: &[Unit<'a>]| {
             first_phrase_head(seg)
                 .is_some_and(|h| h.cls & class::EVENT_CUE != 0 && h.cls & class::ORG_CUE == 0)
         };
-        let mut event = vec![false; segs.len()];
-        for i in 0..segs.len() {
-            event[i] = is_event(&segs[i].0);
-        }
+        let seg_of = |s: &(usize, usize, &str)| &units[s.0..s.1];
+        let mut event: Vec<bool> = segs.iter().map(|sg| is_event(seg_of(sg))).collect();
         for i in 1..segs.len() {
-            if event[i - 1] && !segs[i].1.is_empty() {
+            if event[i - 1] && !segs[i].2.is_empty() {
                 event[i] = true;
             }
         }
         for i in (0..segs.len().saturating_sub(1)).rev() {
-            if event[i + 1] && !segs[i + 1].1.is_empty() && is_event(&segs[i + 1].0) {
+            if event[i + 1] && !segs[i + 1].2.is_empty() && is_event(seg_of(&segs[i + 1])) {
                 event[i] = true;
             }
         }
-        for (i, (seg, _)) in segs.into_iter().enumerate() {
+        for (i, sg) in segs.iter().enumerate() {
             if event[i] {
                 continue;
             }
-            let seg: Vec<Unit> = seg.into_iter().skip_while(|u| u.conn).collect();
-            self.type_segment(&seg, out);
+            let seg = seg_of(sg);
+            let skip = seg.iter().take_while(|u| u.conn).count();
+            self.type_segment(&seg[skip..], out);
         }
     }
 
     /// "Bosnia and Herzegovina": the units before and after "and" form a
     /// gazetteer phrase.
-    fn phrase_with_and(&self, before: &[Unit], after: &[Unit]) -> bool {
+    fn phrase_with_and(&self, before: &[Unit<'a>], after: &[Unit<'a>]) -> bool {
         let Some(last) = before.last() else {
             return false;
         };
@@ -635,7 +606,7 @@ impl<'a> Doc<'a> {
 
     /// Type one segment and push its parts. Returns true when the segment
     /// names an event or document (its tail is absorbed).
-    fn type_segment(&mut self, seg: &[Unit], out: &mut Vec<Part>) -> bool {
+    fn type_segment(&mut self, seg: &[Unit<'a>], out: &mut Vec<Part>) -> bool {
         let mut s = 0;
         let mut e = seg.len();
         while e > s && seg[e - 1].conn {
@@ -692,13 +663,8 @@ impl<'a> Doc<'a> {
         self.type_core(seg, the_before.is_some(), out)
     }
 
-    fn type_core(&mut self, seg: &[Unit], with_the: bool, out: &mut Vec<Part>) -> bool {
+    fn type_core(&mut self, seg: &[Unit<'a>], with_the: bool, out: &mut Vec<Part>) -> bool {
         let n = seg.len();
-        let lows: Vec<&str> = seg
-            .iter()
-            .filter(|u| !u.conn)
-            .map(|u| u.low.as_str())
-            .collect();
         // 1. gazetteer: the whole segment is a known place
         if self.is_gazetteer(seg) {
             self.push(out, seg, Some(EntityKind::Place), true, None, 0);
@@ -739,7 +705,7 @@ impl<'a> Doc<'a> {
             }
             if head & class::ORG_CUE != 0 && head & class::TITLE == 0 {
                 if cue_only {
-                    if INSTITUTIONS.contains(&last.low.as_str()) {
+                    if last.cls & class::ONE_WORD_ORG != 0 {
                         self.push(out, seg, Some(EntityKind::Organization), true, None, 0);
                     }
                     return false;
@@ -782,10 +748,10 @@ impl<'a> Doc<'a> {
             }
             if seg[p].conn {
                 // President of Russia: the object of the role is a name of its own
-                let obj: Vec<Unit> = seg[p..].iter().skip_while(|u| u.conn).cloned().collect();
+                let skip = seg[p..].iter().take_while(|u| u.conn).count();
+                let obj = &seg[p + skip..];
                 if !obj.is_empty() {
-                    let absorbed = self.type_core(&obj, false, out);
-                    let _ = absorbed;
+                    self.type_core(obj, false, out);
                 }
                 return false;
             }
@@ -808,7 +774,7 @@ impl<'a> Doc<'a> {
                 return false;
             }
             let dotted = last.text.matches('.').count() >= 2;
-            if last.cls & class::COUNTRY != 0
+            if last.cls & (class::COUNTRY | class::CITY) != 0
                 || (dotted && last.text.chars().filter(|c| c.is_alphabetic()).count() <= 2)
             {
                 self.push(out, seg, Some(EntityKind::Place), true, None, 0);
@@ -831,7 +797,7 @@ impl<'a> Doc<'a> {
                 self.push(out, seg, Some(EntityKind::Place), true, None, 0);
                 return false;
             }
-            if MEDIA.contains(&last.low.as_str()) || INSTITUTIONS.contains(&last.low.as_str()) {
+            if c & class::ONE_WORD_ORG != 0 {
                 self.push(out, seg, Some(EntityKind::Organization), true, None, 0);
                 return false;
             }
@@ -863,7 +829,7 @@ impl<'a> Doc<'a> {
             }
             let guess = if self.after_place_prep(last.a) {
                 Some(EntityKind::Place)
-            } else if names::looks_like_surname(&last.text) {
+            } else if names::looks_like_surname(last.text) {
                 Some(EntityKind::Person)
             } else {
                 None
@@ -872,9 +838,11 @@ impl<'a> Doc<'a> {
             return false;
         }
         // 7. several words without a cue
-        if lows.iter().all(|l| {
-            LEXICON.get(l) & (class::DEMONYM | class::COUNTRY | class::STOP | class::TIME) != 0
-        }) {
+        if seg
+            .iter()
+            .filter(|u| !u.conn)
+            .all(|u| u.cls & (class::DEMONYM | class::COUNTRY | class::STOP | class::TIME) != 0)
+        {
             return false;
         }
         if seg.iter().all(|u| u.initial || u.conn) || last.cls & class::DEMONYM != 0 {
@@ -883,7 +851,7 @@ impl<'a> Doc<'a> {
         }
         let speaker = self.speaker_label(seg);
         let says = self.followed_by_speech(last.b);
-        let surname = names::looks_like_surname(&last.text)
+        let surname = names::looks_like_surname(last.text)
             && !seg
                 .iter()
                 .any(|u| u.cls & (class::STOP | class::COUNTRY) != 0);
@@ -895,13 +863,13 @@ impl<'a> Doc<'a> {
         false
     }
 
-    fn alone_on_line(&self, u: &Unit) -> bool {
+    fn alone_on_line(&self, u: &Unit<'a>) -> bool {
         let first = self.tok(u.a).is_some_and(|t| t.is_line_start());
         let last = self.tok(u.b).is_none_or(|t| t.newline_before());
         first && last
     }
 
-    fn is_gazetteer(&self, seg: &[Unit]) -> bool {
+    fn is_gazetteer(&self, seg: &[Unit<'a>]) -> bool {
         if seg
             .iter()
             .any(|u| u.conn && u.low != "and" && u.low != "of" && u.low != "the")
@@ -911,16 +879,15 @@ impl<'a> Doc<'a> {
         if seg.len() == 1 {
             return seg[0].cls & (class::COUNTRY | class::CITY) != 0 && !seg[0].initial;
         }
-        let words: Vec<&str> = seg.iter().map(|u| u.low.as_str()).collect();
         self.lex
-            .phrases(words[0])
+            .phrases(&seg[0].low)
             .iter()
-            .any(|p| p.len() == words.len() && p.iter().zip(&words).all(|(a, b)| a == b))
+            .any(|p| p.len() == seg.len() && p.iter().zip(seg).all(|(a, b)| *a == b.low))
     }
 
     /// Where a person's name starts: a given name followed by 1-3 more name
     /// words, none of them a head word of an organisation or place.
-    fn given_name_start(&self, seg: &[Unit]) -> Option<usize> {
+    fn given_name_start(&self, seg: &[Unit<'a>]) -> Option<usize> {
         let n = seg.len();
         for k in 0..n.saturating_sub(1) {
             let u = &seg[k];
@@ -954,7 +921,7 @@ impl<'a> Doc<'a> {
         None
     }
 
-    fn speaker_label(&self, seg: &[Unit]) -> bool {
+    fn speaker_label(&self, seg: &[Unit<'a>]) -> bool {
         let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
             return false;
         };
@@ -972,19 +939,16 @@ impl<'a> Doc<'a> {
         if self.tok(j).is_some_and(|t| t.is_punct()) {
             return false;
         }
-        let w = self.ttext(j).to_string();
-        let c = self.cls_of(&w);
+        let w = self.ttext(j);
+        let c = self.cls_of(w);
         if c & class::SPEECH != 0 && w.chars().next().is_some_and(char::is_lowercase) {
             return true;
         }
         // "Putin also said"
-        if matches!(
-            w.as_str(),
-            "also" | "then" | "later" | "has" | "had" | "once"
-        ) {
+        if matches!(w, "also" | "then" | "later" | "has" | "had" | "once") {
             j += 1;
-            let w2 = self.ttext(j).to_string();
-            let c2 = self.cls_of(&w2);
+            let w2 = self.ttext(j);
+            let c2 = self.cls_of(w2);
             return c2 & class::SPEECH != 0 && w2.chars().next().is_some_and(char::is_lowercase);
         }
         false
@@ -998,14 +962,14 @@ impl<'a> Doc<'a> {
         if self.ttext(j) == "the" && j > 0 {
             j -= 1;
         }
-        let w = self.ttext(j).to_string();
-        self.cls_of(&w) & class::PLACE_PREP != 0
+        let w = self.ttext(j);
+        self.cls_of(w) & class::PLACE_PREP != 0
     }
 
     fn push_with_the(
         &mut self,
         out: &mut Vec<Part>,
-        seg: &[Unit],
+        seg: &[Unit<'a>],
         with_the: bool,
         kind: EntityKind,
     ) {
@@ -1018,7 +982,7 @@ impl<'a> Doc<'a> {
                 a: first.a - 1,
                 b: first.a,
                 span: self.toks[first.a - 1].span,
-                text: "The".to_string(),
+                text: "The",
                 low: "the".to_string(),
                 cls: 0,
                 cap: true,
@@ -1040,7 +1004,7 @@ impl<'a> Doc<'a> {
     fn push_guess(
         &mut self,
         out: &mut Vec<Part>,
-        seg: &[Unit],
+        seg: &[Unit<'a>],
         kind: Option<EntityKind>,
         sure: bool,
     ) {
@@ -1056,7 +1020,7 @@ impl<'a> Doc<'a> {
     fn push(
         &mut self,
         out: &mut Vec<Part>,
-        seg: &[Unit],
+        seg: &[Unit<'a>],
         kind: Option<EntityKind>,
         strong: bool,
         role: Option<String>,
@@ -1066,7 +1030,7 @@ impl<'a> Doc<'a> {
             return;
         };
         let span = Span::new(first.span.start as usize, last.span.end as usize);
-        let words = seg.iter().map(|u| u.text.clone()).collect();
+        let words = seg.iter().map(|u| u.text.to_string()).collect();
         out.push(Part {
             span,
             a: first.a,
@@ -1140,9 +1104,8 @@ impl<'a> Doc<'a> {
             "(" => ")",
             _ => return None,
         };
-        let first = self.ttext(b + 1).to_string();
-        if self.cls_of(&first)
-            & (class::TITLE | class::ROLE_NOUN | class::ROLE_MOD | class::DEMONYM)
+        let first = self.ttext(b + 1);
+        if self.cls_of(first) & (class::TITLE | class::ROLE_NOUN | class::ROLE_MOD | class::DEMONYM)
             == 0
         {
             return None;
@@ -1180,8 +1143,8 @@ impl<'a> Doc<'a> {
             if !t.is_word() || t.newline_before() {
                 break;
             }
-            let w = self.ttext(j).to_string();
-            let c = self.cls_of(&w);
+            let w = self.ttext(j);
+            let c = self.cls_of(w);
             if c & class::SPEECH != 0 || (c & class::FUNCTION != 0 && w != "of") {
                 break;
             }
@@ -1209,12 +1172,12 @@ impl<'a> Doc<'a> {
         if a == 0 {
             return None;
         }
-        let w = self.ttext(a - 1).to_string();
+        let w = self.ttext(a - 1);
         let t = self.toks[a - 1];
         if !t.is_word() || t.is_capitalized() {
             return None;
         }
-        if self.cls_of(&w) & (class::TITLE | class::ROLE_NOUN) == 0 {
+        if self.cls_of(w) & (class::TITLE | class::ROLE_NOUN) == 0 {
             return None;
         }
         let end = a - 1;
@@ -1224,8 +1187,8 @@ impl<'a> Doc<'a> {
             if !p.is_word() || self.toks[start].newline_before() {
                 break;
             }
-            let pw = self.ttext(start - 1).to_string();
-            let c = self.cls_of(&pw);
+            let pw = self.ttext(start - 1);
+            let c = self.cls_of(pw);
             if c & (class::FUNCTION | class::SPEECH) != 0
                 || c & class::STOP != 0 && !p.is_capitalized()
             {
@@ -1242,7 +1205,7 @@ impl<'a> Doc<'a> {
 }
 
 /// The head of the first phrase: the last unit before the first connector.
-fn first_phrase_head(seg: &[Unit]) -> Option<&Unit> {
+fn first_phrase_head<'s, 'a>(seg: &'s [Unit<'a>]) -> Option<&'s Unit<'a>> {
     let mut head = None;
     for u in seg {
         if u.conn {
@@ -1258,7 +1221,7 @@ fn first_phrase_head(seg: &[Unit]) -> Option<&Unit> {
 
 /// Units before a person's given name that form a role ("Russian Minister
 /// of Foreign Affairs", "President of the Republic of Belarus").
-fn is_role_prefix(units: &[Unit]) -> bool {
+fn is_role_prefix(units: &[Unit<'_>]) -> bool {
     let has_title = units
         .iter()
         .any(|u| u.cls & (class::TITLE | class::HONORIFIC) != 0);
@@ -1285,7 +1248,7 @@ fn is_role_prefix(units: &[Unit]) -> bool {
 
 /// The role text of the units before a name, honorifics left out, with the
 /// gender an honorific gives.
-fn role_text(units: &[Unit]) -> (Option<String>, u8) {
+fn role_text(units: &[Unit<'_>]) -> (Option<String>, u8) {
     let mut gender = 0;
     let mut words = Vec::new();
     for u in units {
@@ -1297,7 +1260,7 @@ fn role_text(units: &[Unit]) -> (Option<String>, u8) {
         if u.cls & class::HONORIFIC != 0 && u.cls & class::TITLE == 0 {
             continue;
         }
-        words.push(u.text.as_str());
+        words.push(u.text);
     }
     if words.is_empty() {
         return (None, gender);

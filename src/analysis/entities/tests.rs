@@ -325,3 +325,87 @@ fn never_panics_on_odd_text() {
         let _ = found(&t[..i]);
     }
 }
+
+/// CPU time of this thread (wall time lies on a shared machine).
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map(|ns| ns / 1e9)
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or(0.0)
+        })
+}
+
+/// Throughput of recognition alone and of the whole per-document pipeline,
+/// over the sample articles repeated as separate documents, and on one
+/// large document (no quadratic paths):
+/// `cargo test --release --lib entities::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn throughput() {
+    let dirs = ["/work/shared/corpus/seeds", "../shared/corpus/seeds"];
+    let Some(dir) = dirs.iter().find(|d| std::path::Path::new(d).is_dir()) else {
+        return;
+    };
+    let mut texts = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        texts.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+    }
+    let total: usize = texts.iter().map(String::len).sum();
+    let rounds = (8_000_000 / total.max(1)).max(1);
+    let prepared: Vec<_> = texts
+        .iter()
+        .map(|t| {
+            let mut toks = tokens::tokenize(t);
+            let sents = sentences::split(t, &mut toks);
+            (t.as_str(), toks, sents)
+        })
+        .collect();
+    let cfg = EntityConfig::default();
+    let t0 = cpu_seconds();
+    let mut n = 0;
+    for _ in 0..rounds {
+        for (t, toks, sents) in &prepared {
+            n += recognize(t, toks, sents, &cfg).mentions.len();
+        }
+    }
+    let dt = cpu_seconds() - t0;
+    let config = crate::analysis::config::Config::default();
+    let t1 = cpu_seconds();
+    for _ in 0..rounds {
+        for t in &texts {
+            let _ = crate::analysis::analyze(t, &config);
+        }
+    }
+    let dt_all = cpu_seconds() - t1;
+    let mb = (total * rounds) as f64 / 1e6;
+    let t3 = cpu_seconds();
+    for _ in 0..rounds {
+        for t in &texts {
+            let mut toks = tokens::tokenize(t);
+            let _ = sentences::split(t, &mut toks);
+        }
+    }
+    println!("tokenize + split: {:.1} MB/s", mb / (cpu_seconds() - t3));
+    println!(
+        "recognize: {:.1} MB/s ({n} mentions); whole analyze: {:.1} MB/s",
+        mb / dt,
+        mb / dt_all
+    );
+    // one large document
+    let big = texts.concat().repeat(20);
+    let mut toks = tokens::tokenize(&big);
+    let sents = sentences::split(&big, &mut toks);
+    let t2 = cpu_seconds();
+    let d = recognize(&big, &toks, &sents, &cfg);
+    println!(
+        "one {:.1} MB document: {:.1} MB/s ({} mentions)",
+        big.len() as f64 / 1e6,
+        big.len() as f64 / 1e6 / (cpu_seconds() - t2),
+        d.mentions.len()
+    );
+}
