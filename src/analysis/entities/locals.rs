@@ -71,7 +71,7 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
         let female = gender_of(words[0], p.gender);
         let found = persons.iter().position(|q| {
             names::same_surname_key(&q.surname, &surname, 6)
-                && (q.first == first || initial_matches(&q.first, &first))
+                && names::same_given_key(&q.first, &first)
         });
         match found {
             Some(k) => {
@@ -325,10 +325,6 @@ fn is_acronym(p: &Part) -> bool {
 
 fn place_key(p: &Part) -> String {
     names::org_key(&p.text())
-}
-
-fn initial_matches(a: &str, b: &str) -> bool {
-    (a.len() == 1 && b.starts_with(a)) || (b.len() == 1 && a.starts_with(b))
 }
 
 fn gender_of(first: &str, honorific: u8) -> Option<bool> {

@@ -163,6 +163,45 @@ pub fn same_surname_key(ka: &str, kb: &str, min_len_for_edit: usize) -> bool {
             && within_one_edit(ka, kb))
 }
 
+/// Levenshtein distance, stopping early above `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Two given-name keys (from [`translit_key`]) that are one name spelled
+/// two ways: equal, an initial of the other, or long and close
+/// (Aliaksandr / Alexander, Anthony / Antony).
+pub fn same_given_key(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la == 1 || lb == 1 {
+        return a.starts_with(b) || b.starts_with(a);
+    }
+    la.min(lb) >= 6 && a.chars().next() == b.chars().next() && edit_distance(a, b, 2) <= 2
+}
+
 /// Words that an acronym usually skips.
 pub fn is_function_word(w: &str) -> bool {
     matches!(
@@ -352,6 +391,17 @@ mod tests {
         let a = deletion_keys("lukashenko");
         let b = deletion_keys("lukashnko");
         assert!(a.iter().any(|k| b.contains(k)));
+    }
+
+    #[test]
+    fn given_name_variants() {
+        let k = translit_key;
+        assert!(same_given_key(&k("Aliaksandr"), &k("Alexander")));
+        assert!(same_given_key(&k("Anthony"), &k("Antony")));
+        assert!(same_given_key(&k("J"), &k("John")));
+        assert!(!same_given_key(&k("Hillary"), &k("Bill")));
+        assert!(!same_given_key(&k("Alexei"), &k("Alexander")));
+        assert_eq!(edit_distance("kitten", "sitting", 5), 3);
     }
 
     #[test]

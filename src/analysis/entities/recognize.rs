@@ -721,7 +721,16 @@ impl<'a> Doc<'a> {
         // 3. a person introduced by a given name, with a role before it
         if let Some(k) = self.given_name_start(seg) {
             let (role, gender) = role_text(&seg[..k]);
-            if k == 0 || is_role_prefix(&seg[..k]) {
+            let places_only = k > 0
+                && seg[..k]
+                    .iter()
+                    .all(|u| u.cls & (class::DEMONYM | class::COUNTRY) != 0);
+            if places_only {
+                // "the head of Belarus Alexander Lukashenko": the country is
+                // a place of its own, not the person's role
+                self.type_core(&seg[..k], false, out);
+                self.push(out, &seg[k..], Some(EntityKind::Person), true, None, 0);
+            } else if k == 0 || is_role_prefix(&seg[..k]) {
                 self.push(out, &seg[k..], Some(EntityKind::Person), true, role, gender);
             } else {
                 self.type_core(&seg[..k], false, out);
@@ -1241,9 +1250,6 @@ fn is_role_prefix(units: &[Unit<'_>]) -> bool {
                     != 0
                 || u.acro
         })
-        || units
-            .iter()
-            .all(|u| u.cls & (class::DEMONYM | class::COUNTRY) != 0)
 }
 
 /// The role text of the units before a name, honorifics left out, with the

@@ -561,20 +561,14 @@ impl EntityIndex {
         let canon = canon.map(|c| c.1.to_string()).unwrap_or_else(|| s.clone());
         let first = match &k.first {
             Some(f) => {
-                // an initial stands for the one given name it can be
-                if f.chars().count() == 1 {
-                    let c: Vec<&&str> = firsts
-                        .keys()
-                        .filter(|g| g.starts_with(f.as_str()))
-                        .collect();
-                    if c.len() == 1 {
-                        c[0].to_string()
-                    } else {
-                        f.clone()
-                    }
-                } else {
-                    f.clone()
-                }
+                // the heaviest given name of the family that is this one
+                // spelled another way (an initial, a transliteration)
+                firsts
+                    .iter()
+                    .filter(|(g, _)| names::same_given_key(g, f))
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(g, _)| g.to_string())
+                    .unwrap_or_else(|| f.clone())
             }
             None => {
                 // a surname alone: the family's most mentioned person, or a
