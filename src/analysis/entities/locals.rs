@@ -275,6 +275,7 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
             .collect();
         fs.sort_by_key(|a| a.2);
         local.names = fs.iter().map(|f| f.0.clone()).collect();
+        local.name_counts = fs.iter().map(|f| f.1).collect();
         if local.declared.is_none() {
             let v = votes[l];
             if v.iter().any(|&x| x > 0) {

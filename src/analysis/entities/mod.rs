@@ -63,8 +63,10 @@ pub struct LocalEntity {
     /// The fullest name the document gives ("Alexander Lukashenko").
     pub name: String,
     pub kind: Option<EntityKind>,
-    /// Every surface form used in this document.
+    /// Every surface form used in this document, in order of first use.
     pub names: Vec<String>,
+    /// How many mentions use each of `names`.
+    pub name_counts: Vec<u32>,
     /// Roles and titles the text gives ("Belarusian President").
     pub roles: Vec<String>,
     /// Index into [`EntityConfig::entities`] when declared in `claimlens.toml`.

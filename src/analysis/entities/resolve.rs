@@ -880,19 +880,11 @@ impl EntityIndex {
             for mm in entry.ents.mentions.iter().filter(|mm| mm.local == m.1) {
                 info.mentions.push((m.0, mm.span));
             }
-            // surface forms with counts, from this document's mentions
-            let Some(d) = self.docs.get(&m.0) else {
-                continue;
-            };
-            let _ = d;
-            for n in &local.names {
+            // surface forms with how often they occur
+            for (j, n) in local.names.iter().enumerate() {
                 order += 1;
-                forms.entry(n.clone()).or_insert((0, order));
-            }
-            if !local.name.is_empty() {
-                order += 1;
-                let e = forms.entry(local.name.clone()).or_insert((0, order));
-                e.0 += k.weight;
+                let e = forms.entry(n.clone()).or_insert((0, order));
+                e.0 += local.name_counts.get(j).copied().unwrap_or(1);
             }
             for r in &local.roles {
                 let e = roles.entry(r.to_lowercase()).or_insert((0, r.clone()));
@@ -906,8 +898,6 @@ impl EntityIndex {
         info.mentions.dedup();
         let best = (0..3).max_by_key(|&i| kinds[i]).unwrap_or(0);
         info.kind = Some(kind_of(best));
-        // alias counts: every mention's own text is not at hand here, so
-        // count by the referents' names weighted by their mentions
         let mut fs: Vec<(String, u32, usize)> =
             forms.into_iter().map(|(n, (c, o))| (n, c, o)).collect();
         fs.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
