@@ -20,10 +20,10 @@ struct Person {
     count: u32,
 }
 
-pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
+pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
     // non-overlapping, sorted
     parts.sort_by_key(|p| (p.span.start, std::cmp::Reverse(p.span.end)));
-    let mut kept: Vec<Part> = Vec::with_capacity(parts.len());
+    let mut kept: Vec<Part<'_>> = Vec::with_capacity(parts.len());
     for p in parts {
         if kept.last().is_some_and(|q| q.span.end > p.span.start) {
             continue;
@@ -107,7 +107,7 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
         // a one-word place or organisation that is the surname of a person
         // named in this document is that person (Hassan, Jackson, Lincoln)
         if p.words.len() == 1 && !persons.is_empty() {
-            let w = names::translit_key(&p.words[0]);
+            let w = names::translit_key(p.words[0]);
             if let Some(l) = pick(&persons, i, 0, |q| {
                 q.surname == w || names::same_surname_key(&q.surname, &w, 5)
             }) {
@@ -146,7 +146,7 @@ pub fn build(mut parts: Vec<Part>, config: &EntityConfig) -> DocEntities {
                 continue;
             }
             if seen.insert((l, q.words.join(" "))) {
-                expansions.push((l, q.words.iter().map(String::as_str).collect()));
+                expansions.push((l, q.words.clone()));
             }
         }
     }
@@ -303,28 +303,19 @@ fn kind_of(i: usize) -> EntityKind {
 }
 
 /// The words of a name without initials' dots and particles at the ends.
-fn name_core(words: &[String]) -> Vec<&str> {
+fn name_core<'a>(words: &[&'a str]) -> Vec<&'a str> {
     words
         .iter()
-        .map(String::as_str)
+        .copied()
         .filter(|w| !(w.len() <= 2 && w.ends_with('.')))
         .collect()
 }
 
-fn is_acronym(p: &Part) -> bool {
-    p.words.len() == 1 && {
-        let w = &p.words[0];
-        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-        let up = letters.iter().filter(|c| c.is_uppercase()).count();
-        letters.len() >= 2
-            && (up == letters.len()
-                || (up >= 2
-                    && letters.len() <= 8
-                    && letters.last().is_some_and(|c| c.is_uppercase())))
-    }
+fn is_acronym(p: &Part<'_>) -> bool {
+    p.words.len() == 1 && names::is_acronym(p.words[0])
 }
 
-fn place_key(p: &Part) -> String {
+fn place_key(p: &Part<'_>) -> String {
     names::org_key(&p.text())
 }
 

@@ -226,6 +226,19 @@ pub fn is_function_word(w: &str) -> bool {
     )
 }
 
+/// Shaped like an acronym: all capitals ("CSTO", "U.S.") or ending in two
+/// capitals with at least two in all ("BelTA").
+pub fn is_acronym(w: &str) -> bool {
+    let (mut n, mut up, mut last2) = (0usize, 0usize, [false; 2]);
+    for c in w.chars().filter(|c| c.is_alphabetic()) {
+        n += 1;
+        let u = c.is_uppercase();
+        up += u as usize;
+        last2 = [last2[1], u];
+    }
+    n >= 2 && (up == n || (up >= 2 && n <= 8 && last2[1]))
+}
+
 /// The uppercase letters of an acronym ("U.S." -> "US", "BelTA" -> "BELTA").
 pub fn acronym_letters(s: &str) -> String {
     s.chars()

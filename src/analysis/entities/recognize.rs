@@ -19,13 +19,13 @@ use crate::analysis::tokens::{Token, TokenKind, flag};
 
 /// One name found in the text, before the document's referents are built.
 #[derive(Clone, Debug)]
-pub struct Part {
+pub struct Part<'a> {
     pub span: Span,
     /// Token range.
     pub a: usize,
     pub b: usize,
     /// Words of the name as written (initials with their dot).
-    pub words: Vec<String>,
+    pub words: Vec<&'a str>,
     pub kind: Option<EntityKind>,
     /// Typed by strong evidence (lexicon, head word, title, given name,
     /// declaration, acronym) rather than a guess from context.
@@ -41,7 +41,7 @@ pub struct Part {
     pub acronym_after: Option<usize>,
 }
 
-impl Part {
+impl Part<'_> {
     pub fn text(&self) -> String {
         self.words.join(" ")
     }
@@ -53,7 +53,7 @@ struct Unit<'a> {
     b: usize,
     span: Span,
     text: &'a str,
-    low: String,
+    low: Low,
     cls: u32,
     /// Starts with an uppercase letter.
     cap: bool,
@@ -65,6 +65,54 @@ struct Unit<'a> {
     conn: bool,
     /// A single-letter initial with its dot.
     initial: bool,
+}
+
+/// A lowercased word, kept inline when short (most are): no allocation
+/// per capitalised word.
+#[derive(Clone)]
+enum Low {
+    Inline([u8; 23], u8),
+    Heap(String),
+}
+
+impl Low {
+    fn new(s: &str) -> Low {
+        let b = s.as_bytes();
+        if b.len() <= 23 {
+            let mut buf = [0u8; 23];
+            buf[..b.len()].copy_from_slice(b);
+            Low::Inline(buf, b.len() as u8)
+        } else {
+            Low::Heap(s.to_string())
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // the bytes were copied from a &str whole, so they are UTF-8
+            Low::Inline(buf, n) => std::str::from_utf8(&buf[..*n as usize]).unwrap_or(""),
+            Low::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Low {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Low {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl PartialEq<&str> for Low {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// A set of words kept as hashes: membership tests for the
@@ -103,7 +151,7 @@ struct Doc<'a> {
 const TITLE_LINE: u8 = 1;
 const SHOUT_LINE: u8 = 2;
 
-pub fn find_parts(text: &str, toks: &[Token], config: &EntityConfig) -> Vec<Part> {
+pub fn find_parts<'a>(text: &'a str, toks: &'a [Token], config: &EntityConfig) -> Vec<Part<'a>> {
     let lex = &*LEXICON;
     let mut d = Doc {
         text,
@@ -366,11 +414,14 @@ impl<'a> Doc<'a> {
             self.toks[b - 1].span.end as usize,
         );
         let text = span.of(self.text);
-        let key: String = if dotted {
-            text.to_lowercase()
-        } else {
-            text.trim_end_matches('.').to_lowercase()
-        };
+        let key = Low::new(lower_into(
+            if dotted {
+                text
+            } else {
+                text.trim_end_matches('.')
+            },
+            &mut self.buf,
+        ));
         let mut cls = self.lex.get(&key);
         if cls == 0 && key.contains('-') {
             // hyphenated: class of the parts when they agree (Belarusian-Russian)
@@ -425,7 +476,7 @@ impl<'a> Doc<'a> {
             b: i + 1,
             span: t.span,
             text: s,
-            low: s.to_lowercase(),
+            low: Low::new(lower_into(s, &mut self.buf)),
             cls,
             cap: false,
             acro: false,
@@ -488,7 +539,7 @@ impl<'a> Doc<'a> {
         self.tok(i).is_some_and(|t| t.is_sentence_start())
     }
 
-    fn process_run(&mut self, units: &[Unit<'a>], out: &mut Vec<Part>) {
+    fn process_run(&mut self, units: &[Unit<'a>], out: &mut Vec<Part<'a>>) {
         // cut the run at connectors that do not belong inside one name
         // segments are ranges of `units`; cut connectors are dropped
         let mut segs: Vec<(usize, usize, &str)> = Vec::new();
@@ -601,12 +652,12 @@ impl<'a> Doc<'a> {
         self.lex
             .phrases(&last.low)
             .iter()
-            .any(|p| p.len() == 3 && p[1] == "and" && p[2] == next.low)
+            .any(|p| p.len() == 3 && p[1] == "and" && p[2] == next.low.as_str())
     }
 
     /// Type one segment and push its parts. Returns true when the segment
     /// names an event or document (its tail is absorbed).
-    fn type_segment(&mut self, seg: &[Unit<'a>], out: &mut Vec<Part>) -> bool {
+    fn type_segment(&mut self, seg: &[Unit<'a>], out: &mut Vec<Part<'a>>) -> bool {
         let mut s = 0;
         let mut e = seg.len();
         while e > s && seg[e - 1].conn {
@@ -663,7 +714,7 @@ impl<'a> Doc<'a> {
         self.type_core(seg, the_before.is_some(), out)
     }
 
-    fn type_core(&mut self, seg: &[Unit<'a>], with_the: bool, out: &mut Vec<Part>) -> bool {
+    fn type_core(&mut self, seg: &[Unit<'a>], with_the: bool, out: &mut Vec<Part<'a>>) -> bool {
         let n = seg.len();
         // 1. gazetteer: the whole segment is a known place
         if self.is_gazetteer(seg) {
@@ -891,7 +942,7 @@ impl<'a> Doc<'a> {
         self.lex
             .phrases(&seg[0].low)
             .iter()
-            .any(|p| p.len() == seg.len() && p.iter().zip(seg).all(|(a, b)| *a == b.low))
+            .any(|p| p.len() == seg.len() && p.iter().zip(seg).all(|(a, b)| a == b.low.as_str()))
     }
 
     /// Where a person's name starts: a given name followed by 1-3 more name
@@ -977,7 +1028,7 @@ impl<'a> Doc<'a> {
 
     fn push_with_the(
         &mut self,
-        out: &mut Vec<Part>,
+        out: &mut Vec<Part<'a>>,
         seg: &[Unit<'a>],
         with_the: bool,
         kind: EntityKind,
@@ -992,7 +1043,7 @@ impl<'a> Doc<'a> {
                 b: first.a,
                 span: self.toks[first.a - 1].span,
                 text: "The",
-                low: "the".to_string(),
+                low: Low::new("the"),
                 cls: 0,
                 cap: true,
                 acro: false,
@@ -1012,7 +1063,7 @@ impl<'a> Doc<'a> {
     /// and nothing in the document confirms it.
     fn push_guess(
         &mut self,
-        out: &mut Vec<Part>,
+        out: &mut Vec<Part<'a>>,
         seg: &[Unit<'a>],
         kind: Option<EntityKind>,
         sure: bool,
@@ -1028,7 +1079,7 @@ impl<'a> Doc<'a> {
 
     fn push(
         &mut self,
-        out: &mut Vec<Part>,
+        out: &mut Vec<Part<'a>>,
         seg: &[Unit<'a>],
         kind: Option<EntityKind>,
         strong: bool,
@@ -1039,7 +1090,7 @@ impl<'a> Doc<'a> {
             return;
         };
         let span = Span::new(first.span.start as usize, last.span.end as usize);
-        let words = seg.iter().map(|u| u.text.to_string()).collect();
+        let words = seg.iter().map(|u| u.text).collect();
         out.push(Part {
             span,
             a: first.a,
@@ -1058,7 +1109,7 @@ impl<'a> Doc<'a> {
     /// Roles the text gives next to a person: a bracket or an apposition
     /// after the name, a lowercase role before it, an organisation after
     /// "of" or a comma (bylines), and acronyms in brackets after a name.
-    fn attach_roles(&mut self, parts: &mut [Part]) {
+    fn attach_roles(&mut self, parts: &mut [Part<'a>]) {
         for i in 0..parts.len() {
             let b = parts[i].b;
             // "Collective Security Treaty Organization (CSTO)"
@@ -1069,8 +1120,7 @@ impl<'a> Doc<'a> {
                 && parts[i + 1].words.len() == 1
                 && parts[i].kind != Some(EntityKind::Person)
             {
-                let words: Vec<&str> = parts[i].words.iter().map(String::as_str).collect();
-                if names::acronym_matches(&parts[i + 1].words[0], &words) {
+                if names::acronym_matches(parts[i + 1].words[0], &parts[i].words) {
                     parts[i].acronym_after = Some(i + 1);
                 }
             }
@@ -1294,7 +1344,7 @@ fn clean_role(s: &str) -> String {
 }
 
 /// Declared names and aliases found in the text, longest first.
-fn declared_parts(d: &Doc, config: &EntityConfig) -> Vec<Part> {
+fn declared_parts<'a>(d: &Doc<'a>, config: &EntityConfig) -> Vec<Part<'a>> {
     if config.entities.is_empty() {
         return Vec::new();
     }
@@ -1362,11 +1412,7 @@ fn declared_parts(d: &Doc, config: &EntityConfig) -> Vec<Part> {
                     span,
                     a: i,
                     b: j,
-                    words: span
-                        .of(d.text)
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .collect(),
+                    words: span.of(d.text).split_whitespace().collect(),
                     kind: e.kind.or(Some(EntityKind::Organization)),
                     strong: true,
                     weak: false,

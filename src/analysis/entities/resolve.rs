@@ -156,11 +156,7 @@ fn keys_of(l: &LocalEntity, weight: u32, weak: bool) -> Keys {
 }
 
 fn is_acronym(w: &str) -> bool {
-    let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-    let up = letters.iter().filter(|c| c.is_uppercase()).count();
-    letters.len() >= 2
-        && (up == letters.len()
-            || (up >= 2 && letters.len() <= 8 && letters.last().is_some_and(|c| c.is_uppercase())))
+    names::is_acronym(w)
 }
 
 #[derive(Debug)]
