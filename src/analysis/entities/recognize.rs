@@ -1119,10 +1119,9 @@ impl<'a> Doc<'a> {
                 && self.ttext(parts[i + 1].b) == ")"
                 && parts[i + 1].words.len() == 1
                 && parts[i].kind != Some(EntityKind::Person)
+                && names::acronym_matches(parts[i + 1].words[0], &parts[i].words)
             {
-                if names::acronym_matches(parts[i + 1].words[0], &parts[i].words) {
-                    parts[i].acronym_after = Some(i + 1);
-                }
+                parts[i].acronym_after = Some(i + 1);
             }
             if parts[i].kind != Some(EntityKind::Person) {
                 continue;
