@@ -263,7 +263,7 @@ pub fn initials(words: &[&str]) -> String {
 /// function words may give theirs (CoE, DoD).
 pub fn acronym_matches(acr: &str, words: &[&str]) -> bool {
     let a: Vec<char> = acronym_letters(acr).chars().collect();
-    if a.len() < 2 || words.len() < 2 {
+    if a.len() < 2 || words.len() < 2 || a.len() > 2 * words.len() + 1 {
         return false;
     }
     let ws: Vec<(Vec<char>, bool)> = words
@@ -436,6 +436,7 @@ mod tests {
         ));
         assert!(!acronym_matches("SCO", &w("Collective Security Treaty")));
         assert!(!acronym_matches("NATO", &w("Union State")));
+        assert!(!acronym_matches("GENEVA", &w("Geneva Airport")));
         assert_eq!(
             initials(&w("Shanghai Cooperation Organisation")),
             "SCO".to_string()

@@ -692,7 +692,12 @@ impl<'a> Doc<'a> {
                         | class::ROLE_MOD
                         | class::DEMONYM)
                     == 0;
-            let function = u.cls & class::FUNCTION != 0;
+            // a verb form capitalised by its position ("Diverting Pentagon funds")
+            let verb_form = u.ambiguous
+                && (u.low.ends_with("ing") || u.low.ends_with("ed"))
+                && self.low_seen.contains(&u.low)
+                && u.cls & (class::GIVEN | class::COUNTRY | class::CITY) == 0;
+            let function = u.cls & class::FUNCTION != 0 || verb_form;
             if (function || stop) && e - s > 1 {
                 let rest_head = seg[e - 1].cls;
                 let cue_headed = rest_head & (class::ORG_CUE | class::PLACE_CUE | class::EVENT_CUE)
@@ -951,7 +956,8 @@ impl<'a> Doc<'a> {
         let n = seg.len();
         for k in 0..n.saturating_sub(1) {
             let u = &seg[k];
-            if u.conn || u.acro || u.cls & class::GIVEN == 0 {
+            // "Al Qaeda", "El Salvador": a particle is no given name here
+            if u.conn || u.acro || u.cls & class::GIVEN == 0 || u.cls & class::NAME_PARTICLE != 0 {
                 continue;
             }
             let tail = &seg[k + 1..];

@@ -248,6 +248,10 @@ impl EntityIndex {
         }
     }
 
+    pub fn config(&self) -> &EntityConfig {
+        &self.config
+    }
+
     fn bump(&mut self, key: &str) {
         self.clock += 1;
         let c = self.clock;

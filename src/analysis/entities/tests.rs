@@ -409,3 +409,125 @@ fn throughput() {
         d.mentions.len()
     );
 }
+
+#[test]
+fn never_panics_on_random_text() {
+    // a small deterministic generator over words and characters that
+    // exercise the recognizer's edges (dots, hyphens, brackets, quotes,
+    // capitals, non-Latin letters, combining marks, line breaks)
+    let pieces = [
+        "Mr",
+        "Mrs.",
+        "Dr.",
+        "Sen.",
+        "President",
+        "of",
+        "the",
+        "The",
+        "and",
+        "de",
+        "al",
+        "-",
+        ".",
+        ",",
+        ":",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\"",
+        "“",
+        "”",
+        "’s",
+        "'s",
+        "\n",
+        "\n\n",
+        " ",
+        "U.S.",
+        "J.",
+        "CSTO",
+        "BelTA",
+        "Ministry",
+        "Region",
+        "War",
+        "Putin",
+        "Lukashenko",
+        "Vladimirovich",
+        "Anna",
+        "Łódź",
+        "Лукашенко",
+        "e\u{301}",
+        "😀",
+        "&",
+        "St",
+        "Bill",
+        "Clinton",
+        "Union",
+        "State",
+        "Republic",
+        "Russian",
+        "Federation",
+        "Ivan",
+        "Petrov",
+        "said",
+        "in",
+        "a",
+        "9/11",
+        "2,000",
+        "Gomel",
+        "Oblast",
+        "on",
+        "Wednesday",
+        "ONT",
+        "TV",
+        "Channel",
+        "—",
+        "•",
+        "O'Brien",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut idx = EntityIndex::new(EntityConfig {
+        entities: vec![DeclaredEntity {
+            name: "Union State".into(),
+            kind: None,
+            aliases: vec!["US".into(), "the".into()],
+            description: None,
+        }],
+        exclude: vec!["Gomel".into()],
+    });
+    for round in 0..400 {
+        let n = (next() % 60) as usize;
+        let mut t = String::new();
+        for _ in 0..n {
+            let p = pieces[(next() % pieces.len() as u64) as usize];
+            t.push_str(p);
+            if next() % 3 != 0 {
+                t.push(' ');
+            }
+        }
+        let cfg = idx.config().clone();
+        let d = doc(&t, &cfg);
+        for w in d.mentions.windows(2) {
+            assert!(w[0].span.end <= w[1].span.start, "overlap in {t:?}");
+        }
+        for m in &d.mentions {
+            assert!(t.get(m.span.range()).is_some(), "bad span in {t:?}");
+            assert!((m.local as usize) < d.locals.len());
+        }
+        let id = (round % 7) as DocId;
+        idx.update(id, Arc::new(d));
+        for (_, e, _) in idx.doc_mentions(id) {
+            let _ = idx.entity(e);
+        }
+        if round % 5 == 0 {
+            idx.remove((round % 3) as DocId);
+        }
+        let _ = idx.search(&t.chars().take(4).collect::<String>(), 5);
+    }
+}
