@@ -207,6 +207,10 @@ pub struct EntityIndex {
     declared_names: FxHashMap<String, u32>,
     clock: u64,
     interner: Mutex<Interner>,
+    /// Bucket -> documents whose cached mentions were read from it.
+    readers: Mutex<FxHashMap<String, FxHashSet<DocId>>>,
+    /// Buckets changed by the last update or removal.
+    touched: Vec<String>,
 }
 
 /// How a referent resolved.
@@ -253,6 +257,7 @@ impl EntityIndex {
     }
 
     fn bump(&mut self, key: &str) {
+        self.touched.push(key.to_string());
         self.clock += 1;
         let c = self.clock;
         if let Some(b) = self.buckets.get_mut(key) {
@@ -262,7 +267,7 @@ impl EntityIndex {
 
     /// Insert or replace one document's recognition result.
     pub fn update(&mut self, doc: DocId, ents: Arc<DocEntities>) {
-        self.remove(doc);
+        self.remove_doc(doc);
         let mut weight = vec![0u32; ents.locals.len()];
         let mut strong = vec![false; ents.locals.len()];
         for m in &ents.mentions {
@@ -292,6 +297,7 @@ impl EntityIndex {
                 }
                 self.clock += 1;
                 let clock = self.clock;
+                self.touched.push(b.clone());
                 let bucket = self.buckets.entry(b).or_default();
                 bucket.version = clock;
                 bucket.members.insert(member, k.weight);
@@ -323,9 +329,56 @@ impl EntityIndex {
     }
 
     pub fn remove(&mut self, doc: DocId) {
+        self.remove_doc(doc);
+    }
+
+    /// Insert or replace a document and return the other documents whose
+    /// entity answers (mentions, kinds, entity ids) may have changed: those
+    /// whose cached answers read a bucket this change touched.
+    pub fn update_affected(&mut self, doc: DocId, ents: Arc<DocEntities>) -> Vec<DocId> {
+        self.touched.clear();
+        self.update(doc, ents);
+        self.affected(doc)
+    }
+
+    /// Remove a document and return the other documents whose answers may
+    /// have changed.
+    pub fn remove_affected(&mut self, doc: DocId) -> Vec<DocId> {
+        self.touched.clear();
+        self.remove_doc(doc);
+        self.affected(doc)
+    }
+
+    fn affected(&mut self, doc: DocId) -> Vec<DocId> {
+        let touched = std::mem::take(&mut self.touched);
+        let readers = self.readers.lock();
+        let mut out: Vec<DocId> = touched
+            .iter()
+            .filter_map(|b| readers.get(b))
+            .flatten()
+            .copied()
+            .filter(|&d| d != doc && self.docs.contains_key(&d))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn remove_doc(&mut self, doc: DocId) {
         let Some(entry) = self.docs.remove(&doc) else {
             return;
         };
+        if let Some(c) = entry.cache.lock().as_ref() {
+            let mut readers = self.readers.lock();
+            for (k, _) in &c.stamps {
+                if let Some(set) = readers.get_mut(k) {
+                    set.remove(&doc);
+                    if set.is_empty() {
+                        readers.remove(k);
+                    }
+                }
+            }
+        }
         for (i, k) in entry.keys.iter().enumerate() {
             if k.weight == 0 {
                 continue;
@@ -335,6 +388,7 @@ impl EntityIndex {
                 self.clock += 1;
                 let clock = self.clock;
                 let mut empty = false;
+                self.touched.push(b.clone());
                 if let Some(bucket) = self.buckets.get_mut(&b) {
                     bucket.version = clock;
                     if bucket.members.remove(&member).is_some() {
@@ -749,6 +803,19 @@ impl EntityIndex {
         drop(interner);
         read.sort();
         read.dedup();
+        {
+            let mut readers = self.readers.lock();
+            if let Some(old) = cache.as_ref() {
+                for (k, _) in &old.stamps {
+                    if let Some(set) = readers.get_mut(k) {
+                        set.remove(&doc);
+                    }
+                }
+            }
+            for k in &read {
+                readers.entry(k.clone()).or_default().insert(doc);
+            }
+        }
         let stamps = read
             .into_iter()
             .map(|k| {

@@ -250,6 +250,16 @@ fn incremental_update_and_cache() {
     );
     // cached answer is the same
     assert_eq!(idx.doc_mentions(0), m);
+    // an unrelated document affects no other document's answers
+    let c = "Nothing of note happened in Oslo.";
+    assert!(
+        idx.update_affected(2, Arc::new(doc(c, &EntityConfig::default())))
+            .is_empty()
+    );
+    // removing the Zelensky article changes document 0
+    assert_eq!(idx.remove_affected(1), vec![0]);
+    idx.update(1, Arc::new(doc(b, &EntityConfig::default())));
+    assert_eq!(idx.doc_mentions(0).len(), 1);
     idx.remove(1);
     assert!(idx.doc_mentions(0).is_empty());
     assert!(idx.doc_mentions(1).is_empty());
