@@ -1992,7 +1992,13 @@ impl Lexicon {
 }
 
 /// Lowercase `s` into `buf` without allocating for ASCII words.
-pub fn lower_into<'a>(s: &str, buf: &'a mut String) -> &'a str {
+pub fn lower_into<'a>(s: &'a str, buf: &'a mut String) -> &'a str {
+    if s.bytes()
+        .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b < 0x80)
+    {
+        // already lowercase ASCII: no copy
+        return s;
+    }
     buf.clear();
     if s.is_ascii() {
         for b in s.bytes() {

@@ -31,6 +31,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
         kept.push(p);
     }
     let parts = kept;
+    let mut memo = Memo::default();
     let mut locals: Vec<LocalEntity> = Vec::new();
     let mut of_part: Vec<Option<usize>> = vec![None; parts.len()];
     let mut persons: Vec<Person> = Vec::new();
@@ -66,8 +67,8 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
         if words.len() == 2 && names::is_patronymic(words[1]) {
             continue;
         }
-        let first = names::translit_key(words[0]);
-        let surname = names::translit_key(words[words.len() - 1]);
+        let first = memo.translit(words[0]);
+        let surname = memo.translit(words[words.len() - 1]);
         let female = gender_of(words[0], p.gender);
         let found = persons.iter().position(|q| {
             names::same_surname_key(&q.surname, &surname, 6)
@@ -107,7 +108,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
         // a one-word place or organisation that is the surname of a person
         // named in this document is that person (Hassan, Jackson, Lincoln)
         if p.words.len() == 1 && !persons.is_empty() {
-            let w = names::translit_key(p.words[0]);
+            let w = memo.translit(p.words[0]);
             if let Some(l) = pick(&persons, i, 0, |q| {
                 q.surname == w || names::same_surname_key(&q.surname, &w, 5)
             }) {
@@ -115,7 +116,11 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
                 continue;
             }
         }
-        let key = place_key(p);
+        let key = if p.words.len() == 1 {
+            memo.org(p.words[0])
+        } else {
+            place_key(p)
+        };
         let tag = if p.kind == Some(EntityKind::Place) {
             1
         } else {
@@ -206,10 +211,10 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
             continue;
         }
         let target = if words.len() == 2 && names::is_patronymic(words[1]) {
-            let first = names::translit_key(words[0]);
+            let first = memo.translit(words[0]);
             pick(&persons, i, p.gender, |q| q.first == first)
         } else if words.len() == 1 {
-            let w = names::translit_key(words[0]);
+            let w = memo.translit(words[0]);
             pick(&persons, i, p.gender, |q| {
                 names::same_surname_key(&q.surname, &w, 5)
             })
@@ -249,8 +254,14 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
     let mut votes: Vec<[u32; 3]> = vec![[0; 3]; locals.len()];
     for (i, p) in parts.iter().enumerate() {
         let Some(l) = of_part[i] else { continue };
-        let text = p.text();
-        let e = forms[l].entry(text).or_insert((0, i));
+        let e = if p.words.len() == 1 {
+            match forms[l].get_mut(p.words[0]) {
+                Some(e) => e,
+                None => forms[l].entry(p.words[0].to_string()).or_insert((0, i)),
+            }
+        } else {
+            forms[l].entry(p.text()).or_insert((0, i))
+        };
         e.0 += 1;
         if let Some(k) = p.kind {
             votes[l][k as usize] += if p.strong { 3 } else { 1 };
@@ -292,6 +303,29 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
         }
     }
     DocEntities { mentions, locals }
+}
+
+/// Keys of single words, made once per document.
+#[derive(Default)]
+struct Memo<'a> {
+    translit: FxHashMap<&'a str, String>,
+    org: FxHashMap<&'a str, String>,
+}
+
+impl<'a> Memo<'a> {
+    fn translit(&mut self, w: &'a str) -> String {
+        self.translit
+            .entry(w)
+            .or_insert_with(|| names::translit_key(w))
+            .clone()
+    }
+
+    fn org(&mut self, w: &'a str) -> String {
+        self.org
+            .entry(w)
+            .or_insert_with(|| names::org_key(w))
+            .clone()
+    }
 }
 
 fn kind_of(i: usize) -> EntityKind {

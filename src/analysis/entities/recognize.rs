@@ -166,6 +166,7 @@ pub fn find_parts<'a>(text: &'a str, toks: &'a [Token], config: &EntityConfig) -
     d.scan_vocabulary();
     let declared = declared_parts(&d, config);
     let mut parts = Vec::new();
+    let mut units = Vec::new();
     let n = toks.len();
     let mut i = 0;
     while i < n {
@@ -173,12 +174,10 @@ pub fn find_parts<'a>(text: &'a str, toks: &'a [Token], config: &EntityConfig) -
             i += 1;
             continue;
         }
-        let (units, end) = d.run(i);
-        if units.is_empty() {
-            i = end.max(i + 1);
-            continue;
+        let end = d.run(i, &mut units);
+        if !units.is_empty() {
+            d.process_run(&units, &mut parts);
         }
-        d.process_run(&units, &mut parts);
         i = end.max(i + 1);
     }
     // declared names outrank inference
@@ -463,6 +462,10 @@ impl<'a> Doc<'a> {
     fn conn_unit(&mut self, i: usize) -> Option<Unit<'a>> {
         let t = self.tok(i)?;
         let s = self.ttext(i);
+        if s.len() > 5 {
+            // no connector is longer than "della"
+            return None;
+        }
         let is_word = t.is_word() && s.chars().next().is_some_and(char::is_lowercase);
         if !(is_word || s == "&") {
             return None;
@@ -487,8 +490,8 @@ impl<'a> Doc<'a> {
     }
 
     /// The run of units starting at token `i`, and the token after it.
-    fn run(&mut self, i: usize) -> (Vec<Unit<'a>>, usize) {
-        let mut units = Vec::new();
+    fn run(&mut self, i: usize, units: &mut Vec<Unit<'a>>) -> usize {
+        units.clear();
         let mut j = i;
         let n = self.toks.len();
         while let Some(u) = self.unit_at(j) {
@@ -503,36 +506,36 @@ impl<'a> Doc<'a> {
                 }
                 continue;
             }
-            // connectors followed by another unit
+            // connectors followed by another unit: pushed, and taken back
+            // when no unit follows
             let mut k = j;
-            let mut conns = Vec::new();
-            while k < n && conns.len() < 3 && !self.toks[k].newline_before() {
+            let before = units.len();
+            while k < n && k - j < 3 && !self.toks[k].newline_before() {
                 match self.conn_unit(k) {
                     Some(c) => {
-                        conns.push(c);
+                        units.push(c);
                         k += 1;
                     }
                     None => break,
                 }
             }
-            let next_is_time = {
-                let w = self.ttext(k);
-                self.cls_of(w) & class::TIME != 0
-            };
-            if !conns.is_empty()
+            if units.len() > before
                 && k < n
                 && !self.toks[k].newline_before()
                 && self.starts_unit(k)
                 && !self.is_sentence_break(k)
-                && !next_is_time
+                && {
+                    let w = self.ttext(k);
+                    self.cls_of(w) & class::TIME == 0
+                }
             {
-                units.extend(conns);
                 j = k;
                 continue;
             }
+            units.truncate(before);
             break;
         }
-        (units, j)
+        j
     }
 
     fn is_sentence_break(&self, i: usize) -> bool {
