@@ -39,6 +39,8 @@ struct Bucket {
     weight: u32,
     /// Given-name key -> weight (person buckets).
     firsts: FxHashMap<String, u32>,
+    /// Surname key -> weight of people with a given name (given-name buckets).
+    surnames: FxHashMap<String, u32>,
     /// Acronym -> weight, from referents that are or carry an acronym.
     acronyms: FxHashMap<String, u32>,
     /// Strong-mention kind votes: person, organisation, place.
@@ -79,8 +81,14 @@ impl Keys {
         if let Some(s) = &self.surname {
             out.push(format!("s:{s}"));
         }
-        if let (Some(f), true) = (&self.first, self.patronymic || self.surname.is_some()) {
-            out.push(format!("g:{f}"));
+        if let Some(f) = &self.first {
+            if self.patronymic {
+                // first name + patronymic: filed apart, so that people's
+                // entities do not read every namesake
+                out.push(format!("pg:{f}"));
+            } else if self.surname.is_some() {
+                out.push(format!("g:{f}"));
+            }
         }
         if !self.name.is_empty() {
             out.push(format!("n:{}", self.name));
@@ -199,7 +207,7 @@ pub struct EntityIndex {
     buckets: FxHashMap<String, Bucket>,
     /// Deletion key -> surname keys (one-edit neighbours).
     fuzzy: FxHashMap<String, FxHashSet<String>>,
-    /// Surface name -> referents using it (for search).
+    /// Surface name, folded word by word -> referents using it (for search).
     aliases: FxHashMap<String, FxHashSet<Member>>,
     /// Declared people: (surname key, first key) -> declared index.
     declared_people: FxHashMap<(String, String), u32>,
@@ -267,6 +275,7 @@ impl EntityIndex {
 
     /// Insert or replace one document's recognition result.
     pub fn update(&mut self, doc: DocId, ents: Arc<DocEntities>) {
+        self.touched.clear();
         self.remove_doc(doc);
         let mut weight = vec![0u32; ents.locals.len()];
         let mut strong = vec![false; ents.locals.len()];
@@ -302,8 +311,9 @@ impl EntityIndex {
                 bucket.version = clock;
                 bucket.members.insert(member, k.weight);
                 bucket.weight += k.weight;
-                if let (Some(f), Some(_)) = (&k.first, &k.surname) {
+                if let (Some(f), Some(s)) = (&k.first, &k.surname) {
                     *bucket.firsts.entry(f.clone()).or_default() += k.weight;
+                    *bucket.surnames.entry(s.clone()).or_default() += k.weight;
                 }
                 if let Some(a) = &k.acronym {
                     *bucket.acronyms.entry(a.clone()).or_default() += k.weight;
@@ -315,7 +325,10 @@ impl EntityIndex {
                 }
             }
             for n in &ents.locals[i].names {
-                self.aliases.entry(n.clone()).or_default().insert(member);
+                self.aliases
+                    .entry(search_key(n))
+                    .or_default()
+                    .insert(member);
             }
         }
         self.docs.insert(
@@ -329,6 +342,7 @@ impl EntityIndex {
     }
 
     pub fn remove(&mut self, doc: DocId) {
+        self.touched.clear();
         self.remove_doc(doc);
     }
 
@@ -336,7 +350,6 @@ impl EntityIndex {
     /// entity answers (mentions, kinds, entity ids) may have changed: those
     /// whose cached answers read a bucket this change touched.
     pub fn update_affected(&mut self, doc: DocId, ents: Arc<DocEntities>) -> Vec<DocId> {
-        self.touched.clear();
         self.update(doc, ents);
         self.affected(doc)
     }
@@ -344,8 +357,7 @@ impl EntityIndex {
     /// Remove a document and return the other documents whose answers may
     /// have changed.
     pub fn remove_affected(&mut self, doc: DocId) -> Vec<DocId> {
-        self.touched.clear();
-        self.remove_doc(doc);
+        self.remove(doc);
         self.affected(doc)
     }
 
@@ -393,8 +405,9 @@ impl EntityIndex {
                     bucket.version = clock;
                     if bucket.members.remove(&member).is_some() {
                         bucket.weight = bucket.weight.saturating_sub(k.weight);
-                        if let (Some(f), Some(_)) = (&k.first, &k.surname) {
+                        if let (Some(f), Some(s)) = (&k.first, &k.surname) {
                             dec(&mut bucket.firsts, f, k.weight);
+                            dec(&mut bucket.surnames, s, k.weight);
                         }
                         if let Some(a) = &k.acronym {
                             dec(&mut bucket.acronyms, a, k.weight);
@@ -416,10 +429,11 @@ impl EntityIndex {
                 }
             }
             for n in &entry.ents.locals[i].names {
-                if let Some(set) = self.aliases.get_mut(n) {
+                let key = search_key(n);
+                if let Some(set) = self.aliases.get_mut(&key) {
                     set.remove(&member);
                     if set.is_empty() {
-                        self.aliases.remove(n);
+                        self.aliases.remove(&key);
                     }
                 }
             }
@@ -857,7 +871,7 @@ impl EntityIndex {
                 out.extend(self.family(s).into_iter().map(|f| format!("s:{f}")));
             }
             if !f.is_empty() {
-                out.push(format!("g:{f}"));
+                out.push(format!("pg:{f}"));
             }
         } else if let Some(a) = key.strip_prefix("o:a:") {
             out.push(format!("a:{a}"));
@@ -1039,18 +1053,28 @@ fn kind_of(i: usize) -> EntityKind {
     }
 }
 
-/// How well `alias` matches the folded query: exact, word prefix,
-/// substring, in-order letters, or one edit; None when it does not.
+/// A name folded word by word ("Łukasz Nowak" -> "lukasz nowak"), made once
+/// when a document arrives so that searching folds only the query.
+fn search_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(names::fold)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How well the folded `alias` matches the folded query: exact, word
+/// prefix, substring, one edit, or letters in order; None when it does not.
 fn match_score(q: &str, alias: &str) -> Option<u32> {
     if q.is_empty() {
         return Some(1);
     }
-    let a = names::fold(alias);
+    let a: String = alias.chars().filter(|c| *c != ' ').collect();
     if a == q {
         return Some(100);
     }
-    let words: Vec<String> = alias.split_whitespace().map(names::fold).collect();
-    if words.iter().any(|w| w == q) {
+    let words: Vec<&str> = alias.split(' ').collect();
+    if words.iter().any(|w| *w == q) {
         return Some(90);
     }
     if a.starts_with(q) || words.iter().any(|w| w.starts_with(q)) {

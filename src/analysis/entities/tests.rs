@@ -541,3 +541,64 @@ fn never_panics_on_random_text() {
         let _ = idx.search(&t.chars().take(4).collect::<String>(), 5);
     }
 }
+
+/// Index cost as the corpus grows: the time to add one more document and
+/// to answer its mentions should not grow with the corpus.
+/// `cargo test --release --lib entities::tests::index_scale -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn index_scale() {
+    let firsts = [
+        "Anna", "Boris", "Olga", "Ivan", "Maria", "Pavel", "Elena", "Oleg",
+    ];
+    let lasts = [
+        "Petrov",
+        "Ivanova",
+        "Sidorov",
+        "Smirnova",
+        "Kuznetsov",
+        "Popova",
+    ];
+    let make = |i: usize| {
+        format!(
+            "Russian President Vladimir Putin met {} {}{} in Minsk. The Collective Security \
+             Treaty Organization (CSTO) said Putin agreed. Reuters reported {} {}.",
+            firsts[i % firsts.len()],
+            lasts[i % lasts.len()],
+            i / 48,
+            firsts[(i / 3) % firsts.len()],
+            lasts[(i / 5) % lasts.len()],
+        )
+    };
+    let mut idx = EntityIndex::new(EntityConfig::default());
+    let cfg = EntityConfig::default();
+    let mut done = 0;
+    for target in [1_000usize, 10_000, 50_000] {
+        for i in done..target {
+            let t = make(i);
+            idx.update(i as DocId, Arc::new(doc(&t, &cfg)));
+        }
+        done = target;
+        let t = make(target + 7);
+        let d = Arc::new(doc(&t, &cfg));
+        let t0 = std::time::Instant::now();
+        let affected = idx.update_affected(target as DocId, d);
+        let up = t0.elapsed();
+        let t1 = std::time::Instant::now();
+        let ms = idx.doc_mentions(target as DocId);
+        let first = t1.elapsed();
+        let t2 = std::time::Instant::now();
+        let _ = idx.doc_mentions(target as DocId);
+        let cached = t2.elapsed();
+        let t3 = std::time::Instant::now();
+        let info = idx.entity(ms[1].1).unwrap();
+        let ent = t3.elapsed();
+        println!(
+            "{target} docs: update {up:?} (affects {} cached docs), doc_mentions {first:?} then {cached:?} cached, entity({}) with {} mentions {ent:?}",
+            affected.len(),
+            info.canonical,
+            info.mentions.len()
+        );
+        idx.remove(target as DocId);
+    }
+}
