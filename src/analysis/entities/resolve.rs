@@ -1074,7 +1074,7 @@ fn match_score(q: &str, alias: &str) -> Option<u32> {
         return Some(100);
     }
     let words: Vec<&str> = alias.split(' ').collect();
-    if words.iter().any(|w| *w == q) {
+    if words.contains(&q) {
         return Some(90);
     }
     if a.starts_with(q) || words.iter().any(|w| w.starts_with(q)) {
