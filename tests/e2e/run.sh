@@ -79,10 +79,11 @@ ensure_nvim() {
 }
 
 CODE_SERVER=$CACHE/code-server/node_modules/.bin/code-server
+code_server_ok() {   # it may print a log line before the version
+  [ -x "$CODE_SERVER" ] && "$CODE_SERVER" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION "
+}
 ensure_code_server() {
-  if [ -x "$CODE_SERVER" ] && [ "$("$CODE_SERVER" --version 2>/dev/null | head -1 | cut -d' ' -f1)" = "$CODE_SERVER_VERSION" ]; then
-    return 0
-  fi
+  code_server_ok && return 0
   command -v rg >/dev/null || die "ripgrep (rg) is needed to install code-server without downloads"
   step "installing code-server $CODE_SERVER_VERSION into $CACHE/code-server (1-3 minutes)"
   # @vscode/ripgrep's postinstall downloads rg from outside the registries:
@@ -102,8 +103,7 @@ ensure_code_server() {
     && npm_config_yes=true npm install --no-save --unsafe-perm "code-server@$CODE_SERVER_VERSION" >"$CACHE/code-server-install.log" 2>&1) \
     || { tail -30 "$CACHE/code-server-install.log" >&2; die "npm install code-server@$CODE_SERVER_VERSION failed (log: $CACHE/code-server-install.log)"; }
   unset TMPDIR
-  [ "$("$CODE_SERVER" --version 2>/dev/null | head -1 | cut -d' ' -f1)" = "$CODE_SERVER_VERSION" ] \
-    || die "code-server does not run after install: $("$CODE_SERVER" --version 2>&1 | tail -3)"
+  code_server_ok || die "code-server does not run after install: $("$CODE_SERVER" --version 2>&1 | tail -3)"
 }
 
 ensure_playwright() {
