@@ -142,11 +142,10 @@ impl Corpus {
             }
         };
         let lines = LineIndex::new(&text);
-        self.entities
-            .update(id, Arc::new(analysis.entities.clone()));
+        self.entities.update(id, analysis.entities.clone());
         let mut changed = vec![id];
-        changed.extend(self.claims.update(id, Arc::new(analysis.claims.clone())));
-        changed.extend(self.figures.update(id, Arc::new(analysis.figures.clone())));
+        changed.extend(self.claims.update(id, analysis.claims.clone()));
+        changed.extend(self.figures.update(id, analysis.figures.clone()));
         self.docs[id as usize] = Some(Document {
             path,
             text,
