@@ -40,7 +40,9 @@ if [ -n "${CLAIMLENS_BUNDLE_SERVER:-}" ]; then
   mkdir server
   cp "$CLAIMLENS_BUNDLE_SERVER" server/claimlens
   # the release build keeps line tables for backtraces; a packaged copy does not need them
-  if command -v strip >/dev/null; then strip --strip-debug server/claimlens; fi
+  if command -v strip >/dev/null; then
+    strip --strip-debug server/claimlens 2>/dev/null || log "server/claimlens left unstripped (not an object file strip knows)"
+  fi
   "./server/claimlens" --version >&2 || die "the bundled server does not run"
   log "bundled $(./server/claimlens --version)"
 fi

@@ -31,6 +31,7 @@ const F01 = '01-belarus-cannot-do-without-russia.txt';
 const F02 = '02-lukashenko-explains-cooperation-with-russia.txt';
 
 let passed = 0;
+let onFailure = null; // takes a screenshot once the browser runs
 let failed = 0;
 const skipped = new Set();
 
@@ -50,6 +51,7 @@ async function check(name, fn, { needs } = {}) {
   } catch (e) {
     failed++;
     skipped.add(name);
+    if (onFailure) await onFailure(failed).catch(() => undefined);
     console.log(`FAIL ${name}: ${e && e.message ? e.message.split('\n').slice(0, 6).join('\n    ') : e}`);
   }
 }
@@ -90,7 +92,9 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
   const xdg = path.join(WORK, 'xdg');
   const tmp = path.join(WORK, 'tmp');
   for (const d of [path.join(data, 'User'), exts, xdg, tmp]) fs.mkdirSync(d, { recursive: true });
-  fs.copyFileSync(path.join(__dirname, 'settings.json'), path.join(data, 'User', 'settings.json'));
+  const settings = JSON.parse(fs.readFileSync(path.join(__dirname, 'settings.json'), 'utf8'));
+  if (process.env.E2E_TRACE) settings['claimlens.trace.server'] = 'verbose'; // LSP messages in the log
+  fs.writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const csEnv = {
     ...process.env,
     XDG_CONFIG_HOME: path.join(xdg, 'config'),
@@ -142,6 +146,7 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
   const shot = async (name) => {
     if (page) await page.screenshot({ path: path.join(ART, name) }).catch((e) => console.log(`screenshot ${name}: ${e.message}`));
   };
+  onFailure = (n) => shot(`failure-${n}.png`);
   const palette = async (command) => {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
@@ -162,6 +167,46 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
       await h.waitFor({ state: 'visible', timeout: 4000 });
       return (await h.innerText()).trim();
     }, 100);
+  };
+  // Screen box (and colour) of the first occurrence of `word` in a visual
+  // line of the active editor whose text matches `line` (a RegExp). Monaco
+  // splits a line into spans as tokens arrive, so this works on text nodes.
+  const wordAt = (line, word) => editor().evaluate((el, { src, flags, word }) => {
+    const re = new RegExp(src, flags);
+    for (const vl of el.querySelectorAll('.view-line')) {
+      if (!re.test(vl.textContent.replace(/\u00a0/g, ' '))) continue;
+      const walker = document.createTreeWalker(vl, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.textContent.indexOf(word);
+        if (i < 0) continue;
+        const r = document.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + word.length);
+        const b = r.getBoundingClientRect();
+        return { x: b.x, y: b.y, width: b.width, height: b.height, color: getComputedStyle(n.parentElement).color };
+      }
+    }
+    return null;
+  }, { src: line.source, flags: line.flags, word });
+  const hoverWord = async (line, word, want, timeoutMs) => {
+    const box = await until(`"${word}" on screen`, 10000, () => wordAt(line, word));
+    return hoverText(box.x + box.width / 2, box.y + box.height / 2, want, timeoutMs);
+  };
+  // The claimlens output channel: VS Code keeps each channel in a file under
+  // the profile's logs folder; the panel shows only its visible lines.
+  const logText = async () => {
+    const files = [];
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/-claimlens\.log$/.test(e.name)) files.push(p);
+      }
+    };
+    if (fs.existsSync(path.join(data, 'logs'))) walk(path.join(data, 'logs'));
+    const onDisk = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const panel = await page.locator('.part.panel').innerText().catch(() => '');
+    return `${onDisk}\n${panel.replace(/\u00a0/g, ' ')}`;
   };
   const openFile = async (name, lineText) => {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name });
@@ -197,11 +242,7 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
   const OPEN = ['an article opens in the editor'];
 
   await check('hover on a person shows the entity (Lukashenko, person)', async () => {
-    const word = editor().locator('.view-line', { hasText: 'Lukashenko: Belarus' }).first()
-      .locator('span span', { hasText: 'Lukashenko' }).first();
-    const box = await word.boundingBox();
-    if (!box) throw new Error('cannot find "Lukashenko" on the first line');
-    const text = await hoverText(box.x + box.width / 2, box.y + box.height / 2, 'person', 60000);
+    const text = await hoverWord(/^Belarusian President Alexander Lukashenko/, 'Lukashenko', 'person', 60000);
     if (!text.includes('Lukashenko')) throw new Error(`hover text does not name Lukashenko: ${JSON.stringify(text)}`);
     await shot('vscode-hover.png');
     console.log(`hover: ${JSON.stringify(text.slice(0, 200))}`);
@@ -209,18 +250,14 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
 
   await check('entities are coloured by semantic tokens (person type declared by the extension)', async () => {
     await page.keyboard.press('Escape');
-    const line = editor().locator('.view-line', { hasText: 'Lukashenko: Belarus' }).first();
+    let seen = {};
     await until('"Lukashenko" coloured differently from plain words', 30000, async () => {
-      const colours = await line.evaluate((el) => {
-        const out = {};
-        for (const s of el.querySelectorAll('span span')) {
-          out[s.textContent] = getComputedStyle(s).color;
-        }
-        return out;
-      });
-      const name = Object.entries(colours).find(([t]) => t.includes('Lukashenko'));
-      const plain = Object.entries(colours).find(([t]) => t.includes('cannot do without'));
-      return name && plain && name[0] !== plain[0] && name[1] !== plain[1];
+      const name = await wordAt(/^Lukashenko: Belarus/, 'Lukashenko');
+      const plain = await wordAt(/^Lukashenko: Belarus/, 'cannot');
+      seen = { Lukashenko: name && name.color, cannot: plain && plain.color };
+      return name && plain && name.color !== plain.color;
+    }).catch((e) => {
+      throw new Error(`${e.message}; colours ${JSON.stringify(seen)}`);
     });
   }, { needs: OPEN });
 
@@ -245,16 +282,12 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
     for (let i = 0; i < n && !opened; i++) {
       await rows.nth(i).click();
       await page.keyboard.press('Enter');
-      opened = await editor().locator('.view-line', { hasText: '24 million' }).first()
-        .waitFor({ timeout: 3000 }).then(() => true, () => false);
+      opened = await until('the figure on screen', 3000, () => wordAt(/produce 24\b/, '24')).then(() => true, () => false);
     }
-    if (!opened) throw new Error(`no Problems row opened the line with "24 million" in ${F02}`);
+    if (!opened) throw new Error(`no Problems row opened the line with "Do we produce 24" in ${F02}`);
     const squiggle = editor().locator('.squiggly-warning').first();
     await squiggle.waitFor({ state: 'attached', timeout: 15000 });
-    const figure = editor().locator('.view-line span span', { hasText: '24' }).first();
-    const box = await figure.boundingBox();
-    if (!box) throw new Error('cannot find the figure "24" on screen');
-    const text = await hoverText(box.x + box.width / 2, box.y + box.height / 2, 'inconsistent-figure', 30000);
+    const text = await hoverWord(/produce 24\b/, '24', 'inconsistent-figure', 30000);
     await shot('vscode-conflict.png');
     console.log(`conflict hover: ${JSON.stringify(text.slice(0, 200))}`);
   }, { needs: ['the conflict warning is in the Problems panel (claimlens, inconsistent-figure)'] });
@@ -262,19 +295,18 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
   await check('"claimlens: Show Server Log" shows the server\'s log', async () => {
     await page.keyboard.press('Escape');
     await palette('claimlens: Show Server Log');
-    const panel = page.locator('.part.panel');
-    await until('the claimlens output channel with the server log', 20000, async () => {
-      const t = (await panel.innerText()).replace(/\u00a0/g, ' ');
-      return /starting .*claimlens lsp/.test(t) || /initialize: roots|indexed \d+ files/.test(t);
+    await page.locator('.part.panel').waitFor({ state: 'visible', timeout: 10000 });
+    await until('the server log (claimlens output channel)', 20000, async () => {
+      const t = await logText();
+      return /starting .*claimlens lsp/.test(t) && /initialize: roots/.test(t);
     });
     await shot('vscode-log.png');
   }, { needs: SERVES });
 
   await check('"claimlens: Restart Server" starts a new server that initializes', async () => {
     await palette('claimlens: Restart Server');
-    const panel = page.locator('.part.panel');
     await until('a second "starting" and "initialize" line in the log', 30000, async () => {
-      const t = (await panel.innerText()).replace(/\u00a0/g, ' ');
+      const t = await logText();
       return (t.match(/starting .*claimlens lsp/g) || []).length >= 2 && (t.match(/initialize: roots/g) || []).length >= 2;
     });
   }, { needs: ['"claimlens: Show Server Log" shows the server\'s log'] });
@@ -282,11 +314,7 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
   await check('after the restart, hover answers again', async () => {
     await page.keyboard.press('Escape');
     await openFile(F01, 'Lukashenko: Belarus cannot do without Russia');
-    const word = editor().locator('.view-line', { hasText: 'Lukashenko: Belarus' }).first()
-      .locator('span span', { hasText: 'Lukashenko' }).first();
-    const box = await word.boundingBox();
-    if (!box) throw new Error('cannot find "Lukashenko" on the first line');
-    await hoverText(box.x + box.width / 2, box.y + box.height / 2, 'person', 60000);
+    await hoverWord(/^Lukashenko: Belarus/, 'Lukashenko', 'person', 60000);
   }, { needs: ['hover on a person shows the entity (Lukashenko, person)', '"claimlens: Restart Server" starts a new server that initializes'] });
 
   await shot('vscode-final.png');
