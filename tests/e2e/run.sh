@@ -2,8 +2,10 @@
 # End-to-end tests of claimlens in real editors: headless Neovim 0.11 and
 # VS Code (code-server in headless Chromium).
 #
-# Usage: tests/e2e/run.sh [--nvim] [--vscode] [--install-only]
+# Usage: tests/e2e/run.sh [--nvim] [--vscode] [--install-only] [--update-images]
 #   no suite flag = both suites.
+#   --update-images: after a VS Code run whose hover and conflict checks
+#   passed, copy their screenshots to editors/vscode/images/ (for the READMEs).
 #
 # Installs what it needs when missing into .e2e-cache/ (gitignored): a Python
 # venv with Neovim, code-server and playwright-core, and (when root) Debian
@@ -23,14 +25,15 @@ CODE_SERVER_VERSION=4.100.3
 PLAYWRIGHT_VERSION=1.65.1
 APT_PACKAGES=(chromium libkrb5-dev pkg-config ripgrep build-essential)
 
-run_nvim=0 run_vscode=0 install_only=0
+run_nvim=0 run_vscode=0 install_only=0 update_images=0
 for a in "$@"; do
   case $a in
     --nvim) run_nvim=1 ;;
     --vscode) run_vscode=1 ;;
     --install-only) install_only=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-    *) echo "e2e: unknown argument '$a' (expected --nvim, --vscode, --install-only)" >&2; exit 2 ;;
+    --update-images) update_images=1 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "e2e: unknown argument '$a' (expected --nvim, --vscode, --install-only, --update-images)" >&2; exit 2 ;;
   esac
 done
 if [ $run_nvim = 0 ] && [ $run_vscode = 0 ]; then run_nvim=1 run_vscode=1; fi
@@ -205,6 +208,18 @@ if [ $run_vscode = 1 ]; then
   run_suite vscode env CODE_SERVER="$CODE_SERVER" VSIX="$VSIX" CORPUS="$WORK/vscode-corpus" \
     ARTIFACTS="$ART/vscode" WORK="$WORK/vscode" NODE_PATH="$CACHE/node/node_modules" \
     timeout 600 node "$E2E/vscode/test.js"
+fi
+
+if [ $update_images = 1 ] && [ $run_vscode = 1 ]; then
+  for pair in "hover:hover on a person" "conflict:the conflicting figure is underlined"; do
+    img=${pair%%:*} check=${pair#*:}
+    if grep -q "^vscode: PASS $check" "$RESULTS" && [ -f "$ART/vscode/vscode-$img.png" ]; then
+      cp "$ART/vscode/vscode-$img.png" "$ROOT/editors/vscode/images/$img.png"
+      step "updated editors/vscode/images/$img.png (look at it before committing)"
+    else
+      step "NOT updating editors/vscode/images/$img.png: the check '$check' did not pass"
+    fi
+  done
 fi
 
 passed=$(grep -c ': PASS ' "$RESULTS" || true)
