@@ -132,12 +132,26 @@ build_server() {
   [ -x "$BIN" ] || die "$BIN missing after cargo build --release"
 }
 
-VSIX=
+VSIX=$CACHE/vsix/claimlens-e2e.vsix
 build_vsix() {
+  # Repackage only when the extension's sources or the server changed.
+  local stamp
+  stamp=$(cd "$ROOT/editors/vscode" && {
+    find . \( -path ./node_modules -o -path ./out -o -path ./server \) -prune -o -type f ! -name '*.vsix' -print \
+      | LC_ALL=C sort | xargs sha256sum
+    sha256sum "$BIN"
+  } | sha256sum | cut -d' ' -f1)
+  if [ -f "$VSIX" ] && [ "$(cat "$VSIX.stamp" 2>/dev/null)" = "$stamp" ]; then
+    step "VS Code extension unchanged: reusing ${VSIX#$ROOT/}"
+    return 0
+  fi
   step "packaging the VS Code extension (editors/vscode/package.sh)"
-  VSIX=$(CLAIMLENS_BUNDLE_SERVER="$BIN" bash "$ROOT/editors/vscode/package.sh" --print-path 2>"$ART/vscode/package.log" | tail -1) \
+  rm -f "$VSIX" "$VSIX.stamp"
+  mkdir -p "$(dirname "$VSIX")"
+  CLAIMLENS_BUNDLE_SERVER="$BIN" CLAIMLENS_VSIX_OUT="$VSIX" bash "$ROOT/editors/vscode/package.sh" >"$ART/vscode/package.log" 2>&1 \
     || { tail -30 "$ART/vscode/package.log" >&2; die "editors/vscode/package.sh failed (log: $ART/vscode/package.log)"; }
-  [ -f "$VSIX" ] || die "package.sh did not produce a .vsix (got '$VSIX')"
+  [ -f "$VSIX" ] || die "package.sh did not produce $VSIX (log: $ART/vscode/package.log)"
+  echo "$stamp" > "$VSIX.stamp"
 }
 
 # ---------------------------------------------------------------- run

@@ -216,6 +216,10 @@ check('server starts and attaches to a text buffer, rooted at the corpus folder'
   if not client then
     fail('no initialized claimlens client on ' .. base(F01) .. ' after 20 s; see ' .. vim.lsp.get_log_path())
   end
+  local lang = client.config.get_language_id(buf01, 'text')
+  if lang ~= 'plaintext' then
+    fail('the plugin sends languageId ' .. tostring(lang) .. ' for text buffers, expected plaintext')
+  end
   local root = vim.fs.normalize(client.root_dir or '')
   if root ~= vim.fs.normalize(vim.uv.fs_realpath(CORPUS)) and root ~= vim.fs.normalize(CORPUS) then
     fail('root_dir is ' .. tostring(client.root_dir) .. ', expected ' .. CORPUS)
@@ -513,6 +517,34 @@ check(':ClaimlensRepeats lists the other places and the server opens the first (
   end)
   if not shown or not vim.tbl_contains(names, shown) then
     fail('the current buffer is ' .. base(vim.api.nvim_buf_get_name(0)) .. ', expected the server to open one of the repeats')
+  end
+end)
+
+check('a Markdown file of the corpus gets the same client, and hover', function()
+  need_client()
+  local md = CORPUS .. '/07-notes.md'
+  write_file(md, '# Notes\n\nAlexander Lukashenko met Vladimir Putin in Minsk.\n')
+  vim.cmd.edit(vim.fn.fnameescape(md))
+  local buf = vim.api.nvim_get_current_buf()
+  if vim.bo[buf].filetype ~= 'markdown' then
+    fail('filetype of the .md file is ' .. vim.bo[buf].filetype)
+  end
+  local c = poll(10000, function()
+    return vim.lsp.get_clients({ bufnr = buf, name = 'claimlens' })[1]
+  end)
+  if not c then
+    fail('no claimlens client attached to ' .. base(md))
+  end
+  if c.id ~= client.id then
+    fail('a second claimlens client started for ' .. base(md) .. ' (root ' .. tostring(c.root_dir) .. ')')
+  end
+  local result = poll(10000, function()
+    local r = request('textDocument/hover', at(md, 'Lukashenko', 2))
+    return r ~= nil and r ~= vim.NIL and r
+  end)
+  local text = result and (type(result.contents) == 'string' and result.contents or result.contents.value) or ''
+  if not text:lower():find('person', 1, true) then
+    fail('hover on "Lukashenko" in ' .. base(md) .. ': ' .. vim.inspect(text ~= '' and text or nil))
   end
 end)
 

@@ -292,6 +292,17 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
     console.log(`conflict hover: ${JSON.stringify(text.slice(0, 200))}`);
   }, { needs: ['the conflict warning is in the Problems panel (claimlens, inconsistent-figure)'] });
 
+  await check('"claimlens: List Figure Conflicts" lists the conflict (claimlens.listConflicts)', async () => {
+    await page.keyboard.press('Escape');
+    await palette('claimlens: List Figure Conflicts');
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: F02 }).first();
+    await row.waitFor({ timeout: 15000 }).catch(async () => {
+      const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => []);
+      throw new Error(`no quick pick item for ${F02}; items: ${JSON.stringify(rows)}`);
+    });
+    await page.keyboard.press('Escape');
+  }, { needs: ['the conflict warning is in the Problems panel (claimlens, inconsistent-figure)'] });
+
   await check('"claimlens: Show Server Log" shows the server\'s log', async () => {
     await page.keyboard.press('Escape');
     await palette('claimlens: Show Server Log');
@@ -316,6 +327,19 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
     await openFile(F01, 'Lukashenko: Belarus cannot do without Russia');
     await hoverWord(/^Lukashenko: Belarus/, 'Lukashenko', 'person', 60000);
   }, { needs: ['hover on a person shows the entity (Lukashenko, person)', '"claimlens: Restart Server" starts a new server that initializes'] });
+
+  await check('a wrong claimlens.server.path is reported to the user', async () => {
+    // claimlens.server.path is machine-scoped: in code-server (a remote
+    // window) it is read from the remote machine's settings, not the user's.
+    const bad = path.join(WORK, 'no-such-claimlens');
+    fs.mkdirSync(path.join(data, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(data, 'Machine', 'settings.json'), JSON.stringify({ 'claimlens.server.path': bad }, null, 2));
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'not an executable file' }).first();
+    await toast.waitFor({ timeout: 20000 });
+    const text = await toast.innerText();
+    if (!text.includes(bad)) throw new Error(`the message does not name the path: ${JSON.stringify(text)}`);
+    await shot('vscode-bad-path.png');
+  }, { needs: SERVES });
 
   await shot('vscode-final.png');
   await stopAll();
