@@ -156,15 +156,24 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
     await page.keyboard.press('Enter');
   };
   const editor = () => page.locator('.editor-group-container.active .monaco-editor').first();
-  const hoverText = async (x, y, want, timeoutMs) => {
-    // A hover needs the server's answer; move away and back until it shows.
-    return until(`hover containing ${JSON.stringify(want)}`, timeoutMs, async () => {
+  // Hover `word` (found afresh each try: code lenses and tokens arriving
+  // move the text) until a hover containing `want` shows.
+  const hoverWord = async (line, word, want, timeoutMs) => {
+    return until(`hover on "${word}" containing ${JSON.stringify(want)}`, timeoutMs, async () => {
+      const box = await wordAt(line, word);
+      if (!box) throw new Error(`"${word}" not on screen`);
+      const x = box.x + box.width / 2, y = box.y + box.height / 2;
       await page.mouse.move(x + 200, y + 300);
       await page.keyboard.press('Escape');
       await page.mouse.move(x - 15, y + 30);
       await page.mouse.move(x, y, { steps: 4 });
       const h = page.locator('.monaco-hover:not(.hidden)', { hasText: want }).first();
       await h.waitFor({ state: 'visible', timeout: 4000 });
+      // wait until the hover and its containers are opaque (screenshots)
+      await until('an opaque hover', 2000, () => h.evaluate((el) => {
+        for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).opacity !== '1') return false;
+        return true;
+      }), 50).catch(() => undefined);
       return (await h.innerText()).trim();
     }, 100);
   };
@@ -188,10 +197,6 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
     }
     return null;
   }, { src: line.source, flags: line.flags, word });
-  const hoverWord = async (line, word, want, timeoutMs) => {
-    const box = await until(`"${word}" on screen`, 10000, () => wordAt(line, word));
-    return hoverText(box.x + box.width / 2, box.y + box.height / 2, want, timeoutMs);
-  };
   // The claimlens output channel: VS Code keeps each channel in a file under
   // the profile's logs folder; the panel shows only its visible lines.
   const logText = async () => {
@@ -227,7 +232,8 @@ async function until(what, timeoutMs, fn, intervalMs = 250) {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    // no fade-in animations: screenshots show hovers fully drawn
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, reducedMotion: 'reduce' });
     page.on('pageerror', (e) => console.log('[pageerror]', e.message));
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(CORPUS)}`, { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
