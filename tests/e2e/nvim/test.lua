@@ -508,12 +508,12 @@ check(':ClaimlensRepeats lists the other places and the server opens the first (
   local names = vim.tbl_map(function(it)
     return base(it.filename or vim.api.nvim_buf_get_name(it.bufnr))
   end, got)
+  if not (vim.tbl_contains(names, base(F02)) and vim.tbl_contains(names, base(F06))) then
+    fail('repeats listed ' .. vim.inspect(names) .. ', expected ' .. base(F02) .. ' and ' .. base(F06))
+  end
   local qf = vim.fn.getqflist({ title = 1, size = 1 })
   if qf.title ~= 'claimlens: repeats' or qf.size ~= #got then
     fail(('quickfix list is %q with %d items, expected "claimlens: repeats" with %d'):format(qf.title, qf.size, #got))
-  end
-  if not (vim.tbl_contains(names, base(F02)) and vim.tbl_contains(names, base(F06))) then
-    fail('repeats listed ' .. vim.inspect(names) .. ', expected ' .. base(F02) .. ' and ' .. base(F06))
   end
   local shown = poll(5000, function()
     local name = base(vim.api.nvim_buf_get_name(0))
