@@ -12,8 +12,10 @@
 # packages for Chromium and code-server's native modules. Builds
 # target/release/claimlens (cargo is a no-op when it is up to date; set
 # CLAIMLENS_BIN to test another binary). Writes screenshots and logs to
-# target/e2e-artifacts/. Exits non-zero when any check fails; the last line
-# counts them.
+# target/e2e-artifacts/ (nvim/: suite log, Neovim's LSP log; vscode/: suite
+# log, screenshots, code-server log, a screenshot per failure). E2E_TRACE=1
+# adds the LSP messages to the VS Code run's claimlens log. Exits non-zero
+# when any check fails; the last line counts them.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,7 +34,7 @@ for a in "$@"; do
     --vscode) run_vscode=1 ;;
     --install-only) install_only=1 ;;
     --update-images) update_images=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# {0,1}//'; exit 0 ;;
     *) echo "e2e: unknown argument '$a' (expected --nvim, --vscode, --install-only, --update-images)" >&2; exit 2 ;;
   esac
 done
