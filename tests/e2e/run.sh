@@ -34,7 +34,7 @@ for a in "$@"; do
     --vscode) run_vscode=1 ;;
     --install-only) install_only=1 ;;
     --update-images) update_images=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# {0,1}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed -e 's/^# //' -e 's/^#$//'; exit 0 ;;
     *) echo "e2e: unknown argument '$a' (expected --nvim, --vscode, --install-only, --update-images)" >&2; exit 2 ;;
   esac
 done
