@@ -1800,6 +1800,21 @@ const PLACE_PREPS: &[&str] = &[
 ];
 
 const ROLE_NOUNS: &[&str] = &[
+    "moderator",
+    "interviewer",
+    "narrator",
+    "announcer",
+    "audience",
+    "participant",
+    "question",
+    "answer",
+    "voice",
+    "caller",
+    "guest",
+    "panelist",
+    "translator",
+    "interpreter",
+    "correspondent",
     "spokesman",
     "spokeswoman",
     "spokesperson",

@@ -34,6 +34,8 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
     let mut memo = Memo::default();
     let mut locals: Vec<LocalEntity> = Vec::new();
     let mut of_part: Vec<Option<usize>> = vec![None; parts.len()];
+    // parts the lexicon typed otherwise that name a person of this document
+    let mut as_person = vec![false; parts.len()];
     let mut persons: Vec<Person> = Vec::new();
     let mut by_key: FxHashMap<(u8, String), usize> = FxHashMap::default();
     let mut declared: FxHashMap<u32, usize> = FxHashMap::default();
@@ -113,6 +115,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
                 q.surname == w || names::same_surname_key(&q.surname, &w, 5)
             }) {
                 of_part[i] = Some(l);
+                as_person[i] = true;
                 continue;
             }
         }
@@ -263,7 +266,12 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
             forms[l].entry(p.text()).or_insert((0, i))
         };
         e.0 += 1;
-        if let Some(k) = p.kind {
+        let kind = if as_person[i] {
+            Some(EntityKind::Person)
+        } else {
+            p.kind
+        };
+        if let Some(k) = kind {
             votes[l][k as usize] += if p.strong { 3 } else { 1 };
         }
         for r in &p.roles {

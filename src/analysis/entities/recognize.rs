@@ -577,7 +577,9 @@ impl<'a> Doc<'a> {
                 "on" | "upon" => last & (class::ORG_CUE | class::EVENT_CUE) != 0,
                 "and" | "&" => {
                     c0 == "&"
-                        || (kept_of_org && k + 1 >= units.len())
+                        || (kept_of_org
+                            && units.len() - k <= 3
+                            && units[k..].iter().all(|u| !u.conn))
                         || self.phrase_with_and(cur, &units[k..])
                 }
                 "the" => false,
@@ -586,10 +588,9 @@ impl<'a> Doc<'a> {
                     units[idx..k]
                         .iter()
                         .all(|c| c.cls & class::NAME_PARTICLE != 0)
-                        && !cur.is_empty()
                         && cur
-                            .iter()
-                            .all(|u| u.cls & class::TITLE == 0 || u.cls & class::GIVEN != 0)
+                            .last()
+                            .is_some_and(|u| u.cls & class::TITLE == 0 || u.cls & class::GIVEN != 0)
                 }
             };
             if keep {
@@ -870,6 +871,7 @@ impl<'a> Doc<'a> {
                 return false;
             }
             if c & (class::STOP
+                | class::ROLE_NOUN
                 | class::TIME
                 | class::TITLE
                 | class::HONORIFIC
@@ -938,12 +940,6 @@ impl<'a> Doc<'a> {
     }
 
     fn is_gazetteer(&self, seg: &[Unit<'a>]) -> bool {
-        if seg
-            .iter()
-            .any(|u| u.conn && u.low != "and" && u.low != "of" && u.low != "the")
-        {
-            return false;
-        }
         if seg.len() == 1 {
             return seg[0].cls & (class::COUNTRY | class::CITY) != 0 && !seg[0].initial;
         }
@@ -1194,7 +1190,9 @@ impl<'a> Doc<'a> {
         None
     }
 
-    /// "Dmitry Peskov, the Kremlin spokesman,"
+    /// "Dmitry Peskov, the Kremlin spokesman," or "Anthony Fauci, director of
+    /// the National Institute of Allergy and Infectious Diseases,": words up
+    /// to the next comma or full stop, with a role word and no verb.
     fn apposition_role(&mut self, b: usize) -> Option<String> {
         if self.ttext(b) != "," {
             return None;
@@ -1204,32 +1202,39 @@ impl<'a> Doc<'a> {
             j += 1;
         }
         let start = j;
-        let mut last_role = None;
-        while j < self.toks.len() && j < start + 7 {
+        let mut has_role = false;
+        while j < self.toks.len() && j < start + 14 {
             let t = self.toks[j];
-            if !t.is_word() || t.newline_before() {
-                break;
+            if t.newline_before() {
+                return None;
             }
             let w = self.ttext(j);
+            if !t.is_word() {
+                if matches!(w, "," | "." | ";" | ")") {
+                    break;
+                }
+                if w == "’s" || w == "'s" || w == "-" {
+                    j += 1;
+                    continue;
+                }
+                return None;
+            }
             let c = self.cls_of(w);
-            if c & class::SPEECH != 0 || (c & class::FUNCTION != 0 && w != "of") {
-                break;
+            let inner = matches!(w, "of" | "the" | "and" | "for" | "to");
+            if c & class::SPEECH != 0 || (c & class::FUNCTION != 0 && !inner) {
+                return None;
             }
             if c & (class::TITLE | class::ROLE_NOUN) != 0 {
-                last_role = Some(j);
+                has_role = true;
             }
             j += 1;
         }
-        let end = last_role?;
-        if !matches!(self.ttext(end + 1), "," | "." | ";" | ")") && end + 1 != j {
-            return None;
-        }
-        if end + 1 < j && !matches!(self.ttext(end + 1), "," | "." | ";" | ")") {
+        if !has_role || j == start || j >= start + 14 {
             return None;
         }
         let span = Span::new(
             self.toks[start].span.start as usize,
-            self.toks[end].span.end as usize,
+            self.toks[j - 1].span.end as usize,
         );
         Some(clean_role(span.of(self.text)))
     }

@@ -602,3 +602,31 @@ fn index_scale() {
         idx.remove(target as DocId);
     }
 }
+
+#[test]
+fn particles_gazetteer_phrases_and_appositions() {
+    let t = "Saudi Crown Prince Mohammed bin Salman flew to Rio de Janeiro.\n\
+             Moderator: Thank you.\n\
+             Dr. Anthony Fauci, director of the National Institute of Allergy and Infectious Diseases, warned on Sunday.\n\
+             Health Minister Hamad Hasan spoke. \"We need aid,\" stressed Hassan.";
+    let f = found(t);
+    assert!(has(&f, "Mohammed bin Salman", Person), "{f:?}");
+    assert!(has(&f, "Rio de Janeiro", Place), "{f:?}");
+    assert!(!names(&f).contains(&"Moderator"), "{f:?}");
+    assert!(
+        has(
+            &f,
+            "National Institute of Allergy and Infectious Diseases",
+            Org
+        ),
+        "{f:?}"
+    );
+    // Hassan is a city in the gazetteer, but here the minister's surname
+    assert!(has(&f, "Hassan", Person), "{f:?}");
+    let d = doc(t, &EntityConfig::default());
+    let fauci = d.locals.iter().find(|l| l.name == "Anthony Fauci").unwrap();
+    assert_eq!(
+        fauci.roles,
+        vec!["director of the National Institute of Allergy and Infectious Diseases"]
+    );
+}
