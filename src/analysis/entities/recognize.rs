@@ -919,12 +919,17 @@ impl<'a> Doc<'a> {
             // initials alone; a group of people ("Leading Democrats")
             return false;
         }
+        // Lake Geneva, Mount Kenya, Cape Horn: a place word before a name
+        if n == 2 && seg[0].cls & class::PLACE_CUE != 0 && seg[0].cls & class::TITLE == 0 {
+            self.push(out, seg, Some(EntityKind::Place), true, None, 0);
+            return false;
+        }
         let speaker = self.speaker_label(seg);
         let says = self.followed_by_speech(last.b);
         let surname = names::looks_like_surname(last.text)
             && !seg
                 .iter()
-                .any(|u| u.cls & (class::STOP | class::COUNTRY) != 0);
+                .any(|u| u.cls & (class::STOP | class::COUNTRY | class::CITY) != 0);
         if speaker || says || surname {
             self.push_guess(out, seg, Some(EntityKind::Person), speaker);
         } else {

@@ -612,6 +612,9 @@ fn particles_gazetteer_phrases_and_appositions() {
     let f = found(t);
     assert!(has(&f, "Mohammed bin Salman", Person), "{f:?}");
     assert!(has(&f, "Rio de Janeiro", Place), "{f:?}");
+    let g = found("They met in a villa above Lake Geneva and walked in the Rose Garden.");
+    assert!(has(&g, "Lake Geneva", Place), "{g:?}");
+    assert!(has(&g, "Rose Garden", Place), "{g:?}");
     assert!(!names(&f).contains(&"Moderator"), "{f:?}");
     assert!(
         has(
