@@ -1,18 +1,42 @@
 //! Repeated claims: statements that say the same thing, found through an
 //! index over normalised terms and scored with a calibrated similarity.
 //!
-//! PLACEHOLDER (skeleton): the contract the corpus index uses; the
-//! normaliser, index and similarity are being written.
+//! - [`normalize`]: words to terms (stems, stop words, numbers, negation).
+//! - [`features`]: a statement's terms and word-order pairs.
+//! - [`similarity`]: the score of two statements and the linking threshold.
+//! - [`index`]: the corpus-wide inverted index that finds candidates and
+//!   answers links and groups, updated one document at a time.
+
+pub mod features;
+pub mod index;
+pub mod normalize;
+pub mod similarity;
 
 use std::sync::Arc;
 
+pub use features::Features;
+pub use index::ClaimIndex;
+
 use super::entities::{DocEntities, DocId};
+use super::span::Span;
 use super::statements::Statement;
 use super::tokens::Token;
 
-/// Per-document matching features of every statement.
+/// One statement as the claim index sees it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatementClaims {
+    pub span: Span,
+    /// The enclosing statement, as in [`Statement::parent`].
+    pub parent: Option<u32>,
+    pub features: Features,
+}
+
+/// Per-document matching features of every statement, in statement order.
+/// Cheap to clone.
 #[derive(Clone, Debug, Default)]
-pub struct DocClaims {}
+pub struct DocClaims {
+    pub statements: Arc<[StatementClaims]>,
+}
 
 impl DocClaims {
     pub fn build(
@@ -21,8 +45,18 @@ impl DocClaims {
         statements: &[Statement],
         entities: &DocEntities,
     ) -> DocClaims {
-        let _ = (text, toks, statements, entities);
-        DocClaims {}
+        let feats = features::build(text, toks, statements, entities);
+        DocClaims {
+            statements: statements
+                .iter()
+                .zip(feats)
+                .map(|(s, features)| StatementClaims {
+                    span: s.span,
+                    parent: s.parent,
+                    features,
+                })
+                .collect(),
+        }
     }
 }
 
@@ -32,44 +66,4 @@ pub struct Link {
     pub doc: DocId,
     pub statement: u32,
     pub score: f32,
-}
-
-/// Corpus-wide claim index, updated one document at a time.
-#[derive(Debug, Default)]
-pub struct ClaimIndex {
-    docs: rustc_hash::FxHashMap<DocId, Arc<DocClaims>>,
-}
-
-impl ClaimIndex {
-    /// Insert or replace a document; returns the other documents whose links changed.
-    pub fn update(&mut self, doc: DocId, claims: Arc<DocClaims>) -> Vec<DocId> {
-        self.docs.insert(doc, claims);
-        Vec::new()
-    }
-
-    /// Remove a document; returns the other documents whose links changed.
-    pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
-        self.docs.remove(&doc);
-        Vec::new()
-    }
-
-    /// The statements that make the same claim as `doc`'s statement `statement`,
-    /// itself excluded, best first.
-    pub fn links(&self, doc: DocId, statement: u32) -> Vec<Link> {
-        let _ = (doc, statement);
-        Vec::new()
-    }
-
-    /// Do statements `a` and `b`, each as (document, statement index), make
-    /// the same claim (directly linked or in one claim group)?
-    pub fn is_linked(&self, a: (DocId, u32), b: (DocId, u32)) -> bool {
-        self.links(a.0, a.1)
-            .iter()
-            .any(|l| (l.doc, l.statement) == b)
-    }
-
-    /// All claim groups with at least two members: (doc, statement) lists.
-    pub fn groups(&self) -> Vec<Vec<(DocId, u32)>> {
-        Vec::new()
-    }
 }

@@ -1,0 +1,307 @@
+//! The corpus-wide claim index: an inverted index from terms to the
+//! statements holding them, and statement-level document frequencies for
+//! term weights.
+//!
+//! Links are not stored: they are computed when asked, from the index as it
+//! is now, and memoised until the next edit. So the answer for a corpus never
+//! depends on the order its documents arrived in, and an edit costs only the
+//! re-indexing of its own statements (plus finding which documents it was or
+//! is linked to, to report them). Candidates come from the postings of a
+//! statement's terms; a term held by more than [`MAX_POSTINGS`] statements is
+//! too common to find candidates through (its postings stop growing) and
+//! only counts when scoring.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::normalize::{TermClass, TermId};
+use super::similarity::{self, Comparison};
+use super::{DocClaims, Link};
+use crate::analysis::entities::DocId;
+
+/// Postings of a term stop growing at this length.
+pub const MAX_POSTINGS: usize = 2000;
+
+/// Candidates must share this many indexed terms before they are scored.
+const MIN_CANDIDATE_TERMS: u32 = 2;
+
+/// A claim group is explored up to this many statements.
+const MAX_GROUP: usize = 256;
+
+type Key = (DocId, u32);
+
+/// Corpus-wide claim index, updated one document at a time.
+#[derive(Debug, Default)]
+pub struct ClaimIndex {
+    docs: FxHashMap<DocId, Arc<DocClaims>>,
+    postings: FxHashMap<TermId, Vec<Key>>,
+    /// Number of top-level statements (sentences) holding each term.
+    df: FxHashMap<TermId, u32>,
+    /// Number of top-level statements.
+    n: u32,
+    cache: Mutex<FxHashMap<Key, Arc<[Link]>>>,
+}
+
+impl ClaimIndex {
+    /// Insert or replace a document; returns the other documents whose links changed.
+    pub fn update(&mut self, doc: DocId, claims: Arc<DocClaims>) -> Vec<DocId> {
+        let mut affected = FxHashSet::default();
+        if self.docs.contains_key(&doc) {
+            self.linked_docs(doc, &mut affected);
+            self.unindex(doc);
+        }
+        self.index(doc, claims);
+        self.linked_docs(doc, &mut affected);
+        affected.remove(&doc);
+        let mut out: Vec<DocId> = affected.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Remove a document; returns the other documents whose links changed.
+    pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
+        if !self.docs.contains_key(&doc) {
+            return Vec::new();
+        }
+        let mut affected = FxHashSet::default();
+        self.linked_docs(doc, &mut affected);
+        self.unindex(doc);
+        affected.remove(&doc);
+        let mut out: Vec<DocId> = affected.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The statements that make the same claim as `doc`'s statement
+    /// `statement`, itself excluded, best first.
+    pub fn links(&self, doc: DocId, statement: u32) -> Vec<Link> {
+        let key = (doc, statement);
+        if let Some(l) = self.cache.lock().get(&key) {
+            return l.to_vec();
+        }
+        let links: Arc<[Link]> = self.compute_links(doc, statement).into();
+        self.cache.lock().insert(key, links.clone());
+        links.to_vec()
+    }
+
+    /// Do statements `a` and `b`, each as (document, statement index), make
+    /// the same claim (directly linked or in one claim group)?
+    pub fn is_linked(&self, a: (DocId, u32), b: (DocId, u32)) -> bool {
+        if a == b {
+            return false;
+        }
+        self.group(a).contains(&b)
+    }
+
+    /// The claim group of a statement: every statement reachable through
+    /// links, itself included, sorted (explored up to a bound).
+    pub fn group(&self, start: (DocId, u32)) -> Vec<(DocId, u32)> {
+        let mut seen: FxHashSet<Key> = FxHashSet::default();
+        let mut queue = vec![start];
+        seen.insert(start);
+        while let Some(k) = queue.pop() {
+            for l in self.links(k.0, k.1) {
+                let n = (l.doc, l.statement);
+                if seen.len() < MAX_GROUP && seen.insert(n) {
+                    queue.push(n);
+                }
+            }
+        }
+        if seen.len() == 1 {
+            return Vec::new();
+        }
+        let mut out: Vec<Key> = seen.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// All claim groups with at least two members: (doc, statement) lists,
+    /// each sorted, the groups in order of their first member.
+    pub fn groups(&self) -> Vec<Vec<(DocId, u32)>> {
+        let mut keys: Vec<Key> = self
+            .docs
+            .iter()
+            .flat_map(|(&d, c)| (0..c.statements.len() as u32).map(move |s| (d, s)))
+            .collect();
+        keys.sort_unstable();
+        let pos: FxHashMap<Key, usize> = keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
+        let mut parent: Vec<usize> = (0..keys.len()).collect();
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        for (i, &(d, s)) in keys.iter().enumerate() {
+            for l in self.links(d, s) {
+                if let Some(&j) = pos.get(&(l.doc, l.statement)) {
+                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                    if ri != rj {
+                        parent[ri.max(rj)] = ri.min(rj);
+                    }
+                }
+            }
+        }
+        let mut by_root: FxHashMap<usize, Vec<Key>> = FxHashMap::default();
+        for (i, &k) in keys.iter().enumerate() {
+            let r = find(&mut parent, i);
+            by_root.entry(r).or_default().push(k);
+        }
+        let mut groups: Vec<Vec<Key>> = by_root.into_values().filter(|g| g.len() >= 2).collect();
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+        groups.sort_unstable();
+        groups
+    }
+
+    /// Compare two statements with the current term weights (for
+    /// explanations and calibration); `None` when either is unknown.
+    pub fn compare(&self, a: (DocId, u32), b: (DocId, u32)) -> Option<Comparison> {
+        let fa = &self.docs.get(&a.0)?.statements.get(a.1 as usize)?.features;
+        let fb = &self.docs.get(&b.0)?.statements.get(b.1 as usize)?.features;
+        Some(similarity::compare(fa, fb, |t, c| self.weight(t, c)))
+    }
+
+    fn weight(&self, t: TermId, class: TermClass) -> f32 {
+        let df = self.df.get(&t).copied().unwrap_or(0);
+        similarity::idf(df, self.n) * similarity::class_factor(class)
+    }
+
+    fn index(&mut self, doc: DocId, claims: Arc<DocClaims>) {
+        for (i, st) in claims.statements.iter().enumerate() {
+            for &(t, _) in st.features.terms.iter() {
+                if st.parent.is_none() {
+                    *self.df.entry(t).or_default() += 1;
+                }
+                let list = self.postings.entry(t).or_default();
+                if list.len() < MAX_POSTINGS {
+                    list.push((doc, i as u32));
+                }
+            }
+            if st.parent.is_none() {
+                self.n += 1;
+            }
+        }
+        self.docs.insert(doc, claims);
+        self.cache.get_mut().clear();
+    }
+
+    fn unindex(&mut self, doc: DocId) {
+        let Some(claims) = self.docs.remove(&doc) else {
+            return;
+        };
+        let mut seen: FxHashSet<TermId> = FxHashSet::default();
+        for st in claims.statements.iter() {
+            for &(t, _) in st.features.terms.iter() {
+                if st.parent.is_none()
+                    && let Some(d) = self.df.get_mut(&t)
+                {
+                    *d = d.saturating_sub(1);
+                    if *d == 0 {
+                        self.df.remove(&t);
+                    }
+                }
+                if seen.insert(t)
+                    && let Some(list) = self.postings.get_mut(&t)
+                {
+                    list.retain(|k| k.0 != doc);
+                    if list.is_empty() {
+                        self.postings.remove(&t);
+                    }
+                }
+            }
+            if st.parent.is_none() {
+                self.n = self.n.saturating_sub(1);
+            }
+        }
+        self.cache.get_mut().clear();
+    }
+
+    /// Add to `out` every document linked to a statement of `doc`.
+    fn linked_docs(&self, doc: DocId, out: &mut FxHashSet<DocId>) {
+        let Some(claims) = self.docs.get(&doc) else {
+            return;
+        };
+        for s in 0..claims.statements.len() as u32 {
+            for l in self.compute_links(doc, s) {
+                out.insert(l.doc);
+            }
+        }
+    }
+
+    fn compute_links(&self, doc: DocId, statement: u32) -> Vec<Link> {
+        let Some(claims) = self.docs.get(&doc) else {
+            return Vec::new();
+        };
+        let Some(me) = claims.statements.get(statement as usize) else {
+            return Vec::new();
+        };
+        if me.features.content_len() < similarity::MIN_CONTENT_TERMS {
+            return Vec::new();
+        }
+        // accumulate shared indexed terms per candidate
+        let mut acc: FxHashMap<Key, u32> = FxHashMap::default();
+        for &(t, class) in me.features.terms.iter() {
+            if class == TermClass::Negation {
+                continue;
+            }
+            let Some(list) = self.postings.get(&t) else {
+                continue;
+            };
+            if list.len() >= MAX_POSTINGS {
+                continue;
+            }
+            for &k in list {
+                *acc.entry(k).or_default() += 1;
+            }
+        }
+        let mut links: Vec<(Link, u32, u32)> = Vec::new();
+        for (k, count) in acc {
+            if count < MIN_CANDIDATE_TERMS || k == (doc, statement) {
+                continue;
+            }
+            let Some(oc) = self.docs.get(&k.0) else {
+                continue;
+            };
+            let Some(other) = oc.statements.get(k.1 as usize) else {
+                continue;
+            };
+            if k.0 == doc && other.span.overlaps(me.span) {
+                continue;
+            }
+            let c = similarity::compare(&me.features, &other.features, |t, cl| self.weight(t, cl));
+            if c.score >= similarity::THRESHOLD {
+                links.push((
+                    Link {
+                        doc: k.0,
+                        statement: k.1,
+                        score: c.score,
+                    },
+                    other.span.start,
+                    other.span.end,
+                ));
+            }
+        }
+        // best first; of statements that overlap in one document (a quote
+        // and its sentence) only the best stays
+        links.sort_by(|a, b| {
+            b.0.score
+                .total_cmp(&a.0.score)
+                .then((a.0.doc, a.0.statement).cmp(&(b.0.doc, b.0.statement)))
+        });
+        let mut kept: Vec<(Link, u32, u32)> = Vec::with_capacity(links.len());
+        for l in links {
+            let clash = kept
+                .iter()
+                .any(|k| k.0.doc == l.0.doc && k.1 < l.2 && l.1 < k.2);
+            if !clash {
+                kept.push(l);
+            }
+        }
+        kept.into_iter().map(|l| l.0).collect()
+    }
+}
