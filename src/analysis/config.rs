@@ -143,6 +143,39 @@ impl ProjectFile {
     }
 }
 
+/// Record a kept figure in `root/claimlens.toml`: the table is appended to
+/// the file as written (comments and layout stay), and the file is replaced
+/// atomically (a temporary file in the same folder, then a rename).
+pub fn append_kept_figure(root: &Path, kept: &KeptFigure) -> std::io::Result<std::path::PathBuf> {
+    let path = root.join(FILE_NAME);
+    let mut text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "# claimlens project file: see README.md (claimlens.toml reference)\n".to_string()
+        }
+        Err(e) => return Err(e),
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    text.push_str(&format!(
+        "\n[[figures.keep]]\nfile = {}\ntext = {}\n",
+        quote(&kept.file),
+        quote(&kept.text)
+    ));
+    // the result must still parse: never write a file we cannot read back
+    ProjectFile::parse(&text, &path.display().to_string())
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+    let tmp = root.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    if let Err(e) = std::fs::rename(&tmp, &path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(path)
+}
+
 impl Config {
     /// Combine the project files of every workspace root.
     pub fn from_files<'a>(files: impl IntoIterator<Item = &'a ProjectFile>) -> Config {
@@ -200,6 +233,29 @@ text = "24 million tonnes"
         // round trip
         let again = ProjectFile::parse(&f.to_toml(), "x").unwrap();
         assert_eq!(again.entities.len(), 2);
+    }
+
+    #[test]
+    fn appends_kept_figures_keeping_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, "# my notes\n[exclude]\nnames = [\"Full Article\"]").unwrap();
+        let k = KeptFigure {
+            file: "a \"b\".txt".into(),
+            text: "24 million tonnes".into(),
+        };
+        append_kept_figure(dir.path(), &k).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# my notes\n"), "{text}");
+        let f = ProjectFile::parse(&text, "x").unwrap();
+        assert_eq!(f.figures.keep, vec![k]);
+        assert_eq!(f.exclude.names, vec!["Full Article"]);
+        // no temporary file left behind
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // a fresh folder gets a new file
+        let fresh = tempfile::tempdir().unwrap();
+        append_kept_figure(fresh.path(), &f.figures.keep[0]).unwrap();
+        assert!(fresh.path().join(FILE_NAME).is_file());
     }
 
     #[test]

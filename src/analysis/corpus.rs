@@ -16,7 +16,7 @@ use super::claims::{ClaimIndex, Link};
 use super::config::Config;
 use super::dates::Date;
 use super::entities::{DocId, EntityId, EntityIndex, EntityInfo, EntityKind};
-use super::figures::{Figure, FigureIndex};
+use super::figures::{Conflict, Figure, FigureIndex};
 use super::span::Span;
 use super::statements::Statement;
 use super::text::LineIndex;
@@ -92,33 +92,10 @@ impl Corpus {
     }
 
     /// Replace the configuration. Per-document analyses depend on it, so the
-    /// caller re-analyses every document afterwards (see [`Corpus::reanalyze_all`]).
+    /// caller re-analyses every document afterwards and upserts the results.
     pub fn set_config(&mut self, config: Config) {
         self.entities.set_config(config.entities.clone());
         self.config = config;
-    }
-
-    /// Re-analyse every document with the current configuration.
-    pub fn reanalyze_all(&mut self) -> Vec<DocId> {
-        let work: Vec<(PathBuf, Arc<str>)> = self
-            .documents()
-            .map(|(_, d)| (d.path.clone(), d.text.clone()))
-            .collect();
-        let cfg = &self.config;
-        let analysed: Vec<_> = work
-            .into_par_iter()
-            .map(|(p, t)| {
-                let a = analyze(&t, cfg);
-                (p, t, a)
-            })
-            .collect();
-        let mut all = Vec::new();
-        for (p, t, a) in analysed {
-            all.extend(self.upsert(p, t, Arc::new(a)));
-        }
-        all.sort_unstable();
-        all.dedup();
-        all
     }
 
     pub fn len(&self) -> usize {
@@ -165,11 +142,10 @@ impl Corpus {
             }
         };
         let lines = LineIndex::new(&text);
-        self.entities
-            .update(id, Arc::new(analysis.entities.clone()));
+        self.entities.update(id, analysis.entities.clone());
         let mut changed = vec![id];
-        changed.extend(self.claims.update(id, Arc::new(analysis.claims.clone())));
-        changed.extend(self.figures.update(id, Arc::new(analysis.figures.clone())));
+        changed.extend(self.claims.update(id, analysis.claims.clone()));
+        changed.extend(self.figures.update(id, analysis.figures.clone()));
         self.docs[id as usize] = Some(Document {
             path,
             text,
@@ -307,14 +283,25 @@ impl Corpus {
         self.doc(doc)?.analysis.figures.get(index as usize)
     }
 
+    /// The figures that disagree with `doc`'s figures.
+    pub fn conflicts(&self, doc: DocId) -> Vec<Conflict> {
+        let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
+        self.figures.conflicts(doc, &same_claim)
+    }
+
+    /// Other mentions of the quantity that `doc`'s figure `index` gives.
+    pub fn same_quantity(&self, doc: DocId, index: u32) -> Vec<(DocId, u32)> {
+        let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
+        self.figures.same_quantity(doc, index, &same_claim)
+    }
+
     /// The findings (diagnostics) of one document.
     pub fn findings(&self, doc: DocId) -> Vec<Finding> {
         let Some(d) = self.doc(doc) else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
-        for c in self.figures.conflicts(doc, &same_claim) {
+        for c in self.conflicts(doc) {
             let Some(fig) = d.analysis.figures.get(c.figure as usize) else {
                 continue;
             };

@@ -22,16 +22,19 @@ pub mod tokens;
 
 pub use span::Span;
 
+use std::sync::Arc;
+
 use config::Config;
 
-/// Everything known about one document on its own.
+/// Everything known about one document on its own. The parts the corpus
+/// indexes keep are shared, not copied.
 #[derive(Debug, Default)]
 pub struct DocAnalysis {
     pub sentences: Vec<Span>,
-    pub entities: entities::DocEntities,
+    pub entities: Arc<entities::DocEntities>,
     pub statements: Vec<statements::Statement>,
-    pub claims: claims::DocClaims,
-    pub figures: Vec<figures::Figure>,
+    pub claims: Arc<claims::DocClaims>,
+    pub figures: Arc<Vec<figures::Figure>>,
     /// The article's own date when its text gives one.
     pub date: Option<dates::Date>,
 }
@@ -47,10 +50,10 @@ pub fn analyze(text: &str, config: &Config) -> DocAnalysis {
     let date = dates::article_date(text);
     DocAnalysis {
         sentences,
-        entities,
+        entities: Arc::new(entities),
         statements,
-        claims,
-        figures,
+        claims: Arc::new(claims),
+        figures: Arc::new(figures),
         date,
     }
 }

@@ -129,6 +129,16 @@ pub fn units(s: &str, enc: Encoding) -> usize {
     }
 }
 
+/// At most `max` characters of `s` on one line.
+pub fn snippet(s: &str, max: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

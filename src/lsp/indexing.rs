@@ -1,0 +1,320 @@
+//! Reading the workspace: the first indexing with progress reports, the
+//! project file, and turning "this path changed on disk" into texts to
+//! analyse or documents to drop.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tokio::sync::oneshot;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{MessageType, ProgressToken};
+
+use super::changes::Change;
+use super::state::Shared;
+use crate::analysis::analyze;
+use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
+use crate::workspace::{self, ReadError};
+
+/// Documents read and analysed per message to the change queue.
+const CHUNK: usize = 256;
+
+/// Index every root: discover, read and analyse files in parallel, hand them
+/// to the change queue in chunks, report progress, and finish once every
+/// document's diagnostics are published.
+pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
+    reload_config(&shared, &client).await;
+    let roots = shared.session.read().roots.clone();
+    let progress = shared.session.read().work_done_progress;
+    let token = ProgressToken::String("claimlens/indexing".into());
+    let ongoing = if progress
+        && client
+            .create_work_done_progress(token.clone())
+            .await
+            .is_ok()
+    {
+        Some(
+            client
+                .progress(token, "claimlens: indexing")
+                .with_message("finding files")
+                .with_percentage(0)
+                .begin()
+                .await,
+        )
+    } else {
+        None
+    };
+    let started = std::time::Instant::now();
+    let files = tokio::task::spawn_blocking(move || {
+        let mut all: Vec<PathBuf> = roots.iter().flat_map(|r| workspace::discover(r)).collect();
+        all.sort();
+        all.dedup();
+        all
+    })
+    .await
+    .unwrap_or_default();
+    let total = files.len();
+    let mut problems = Vec::new();
+    let mut done = 0usize;
+    for chunk in files.chunks(CHUNK) {
+        let chunk = chunk.to_vec();
+        let size = chunk.len();
+        let sh = shared.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            let cfg = sh.corpus.read().config().clone();
+            let max = cfg.max_file_bytes;
+            let read: Vec<_> = chunk
+                .into_par_iter()
+                .map(|p| match workspace::read_text(&p, max) {
+                    Ok(t) => {
+                        let t: Arc<str> = Arc::from(t);
+                        let a = analyze(&t, &cfg);
+                        Ok((p, t, a))
+                    }
+                    Err(e) => Err((p, e)),
+                })
+                .collect();
+            read
+        })
+        .await;
+        let Ok(read) = res else {
+            tracing::error!("internal error while indexing a chunk of files");
+            continue;
+        };
+        let mut docs = Vec::with_capacity(read.len());
+        for r in read {
+            match r {
+                Ok(d) => docs.push(d),
+                Err(p) => problems.push(p),
+            }
+        }
+        done += size;
+        shared.send(Change::Indexed { docs, done: None });
+        if let Some(p) = &ongoing {
+            let pct = (done * 100 / total.max(1)) as u32;
+            p.report_with_message(format!("{done}/{total} files"), pct)
+                .await;
+        }
+    }
+    report_unreadable(&shared, &client, problems).await;
+    let (tx, rx) = oneshot::channel();
+    shared.send(Change::Indexed {
+        docs: Vec::new(),
+        done: Some(tx),
+    });
+    let _ = rx.await;
+    let n = shared.corpus.read().len();
+    tracing::info!("indexed {n} files in {:.2?}", started.elapsed());
+    if let Some(p) = ongoing {
+        p.finish_with_message(format!("{n} files indexed")).await;
+    }
+}
+
+/// Is `path` the project file of a workspace root?
+pub fn is_project_file(shared: &Shared, path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == FILE_NAME)
+        && path
+            .parent()
+            .is_some_and(|dir| shared.session.read().roots.iter().any(|r| r == dir))
+}
+
+/// Re-read the project files and client settings. Returns whether the
+/// effective configuration changed (the caller then re-analyses). A broken
+/// project file is reported and the previous configuration kept.
+pub async fn reload_config(shared: &Arc<Shared>, client: &Client) -> bool {
+    let sh = shared.clone();
+    let res = tokio::task::spawn_blocking(move || {
+        let (roots, settings) = {
+            let s = sh.session.read();
+            (s.roots.clone(), s.settings.clone())
+        };
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for r in &roots {
+            match ProjectFile::load(r) {
+                Ok(Some(f)) => files.push(f),
+                Ok(None) => {}
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut cfg = Config::from_files(files.iter());
+        let file_sets_limit = files
+            .iter()
+            .any(|f| f.limits.as_ref().and_then(|l| l.max_file_bytes).is_some());
+        if !file_sets_limit {
+            cfg.max_file_bytes = settings.max_file_bytes;
+        }
+        let mut corpus = sh.corpus.write();
+        if *corpus.config() == cfg {
+            return Ok(false);
+        }
+        corpus.set_config(cfg);
+        Ok(true)
+    })
+    .await;
+    match res {
+        Ok(Ok(changed)) => {
+            if changed {
+                tracing::info!("configuration loaded");
+            }
+            changed
+        }
+        Ok(Err(errors)) => {
+            for e in &errors {
+                tracing::error!("{e}");
+                client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("claimlens: {e} (previous settings kept)"),
+                    )
+                    .await;
+            }
+            false
+        }
+        Err(e) => {
+            tracing::error!("internal error while loading configuration: {e}");
+            false
+        }
+    }
+}
+
+/// What the disk says about each touched path: a text to (re)analyse, or
+/// `None` for a document to drop; plus files that could not be read.
+pub async fn resolve_disk(
+    shared: Arc<Shared>,
+    paths: Vec<PathBuf>,
+) -> (Vec<(PathBuf, Option<Arc<str>>)>, Vec<(PathBuf, ReadError)>) {
+    tokio::task::spawn_blocking(move || {
+        let roots = shared.session.read().roots.clone();
+        let max = shared.corpus.read().config().max_file_bytes;
+        let known: Vec<PathBuf> = shared
+            .corpus
+            .read()
+            .documents()
+            .map(|(_, d)| d.path.clone())
+            .collect();
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        for p in paths {
+            if !seen.insert(p.clone()) {
+                continue;
+            }
+            resolve_one(&p, &roots, &known, max, &mut out, &mut problems);
+        }
+        let mut warned = shared.warned.lock();
+        for (p, t) in &out {
+            if t.is_some() {
+                warned.remove(p);
+            }
+        }
+        (out, problems)
+    })
+    .await
+    .unwrap_or_default()
+}
+
+fn resolve_one(
+    p: &Path,
+    roots: &[PathBuf],
+    known: &[PathBuf],
+    max: u64,
+    out: &mut Vec<(PathBuf, Option<Arc<str>>)>,
+    problems: &mut Vec<(PathBuf, ReadError)>,
+) {
+    let root = roots
+        .iter()
+        .filter(|r| p.starts_with(r))
+        .max_by_key(|r| r.as_os_str().len());
+    let drop_under = |out: &mut Vec<(PathBuf, Option<Arc<str>>)>| {
+        for k in known.iter().filter(|k| k.starts_with(p)) {
+            out.push((k.clone(), None));
+        }
+    };
+    let meta = match std::fs::symlink_metadata(p) {
+        Ok(m) => m,
+        Err(_) => return drop_under(out),
+    };
+    let Some(root) = root else {
+        // outside every workspace folder: only open buffers belong
+        return drop_under(out);
+    };
+    if meta.is_dir() {
+        if workspace::is_ignored(root, p) || !workspace::is_corpus_dir(root, p) {
+            return drop_under(out);
+        }
+        let found = workspace::discover(p);
+        for k in known
+            .iter()
+            .filter(|k| k.starts_with(p) && !found.contains(k))
+        {
+            out.push((k.clone(), None));
+        }
+        for f in found {
+            if !workspace::is_ignored(root, &f) {
+                read_one(&f, max, out, problems);
+            }
+        }
+        return;
+    }
+    if !meta.is_file() || !workspace::is_corpus_path(root, p) || workspace::is_ignored(root, p) {
+        // symlinks are not followed; other extensions are not corpus files
+        return drop_under(out);
+    }
+    read_one(p, max, out, problems);
+}
+
+fn read_one(
+    p: &Path,
+    max: u64,
+    out: &mut Vec<(PathBuf, Option<Arc<str>>)>,
+    problems: &mut Vec<(PathBuf, ReadError)>,
+) {
+    match workspace::read_text(p, max) {
+        Ok(t) => out.push((p.to_path_buf(), Some(Arc::from(t)))),
+        Err(e) => {
+            out.push((p.to_path_buf(), None));
+            problems.push((p.to_path_buf(), e));
+        }
+    }
+}
+
+/// Log every unreadable file, and show one message per file (once until it
+/// becomes readable again; at most a few at a time, then a summary).
+pub async fn report_unreadable(
+    shared: &Shared,
+    client: &Client,
+    problems: Vec<(PathBuf, ReadError)>,
+) {
+    let mut fresh = Vec::new();
+    for (p, e) in problems {
+        if matches!(e, ReadError::Vanished) {
+            tracing::info!("{}: {e}", p.display());
+            continue;
+        }
+        tracing::warn!("{}: {e}", p.display());
+        if shared.warned.lock().insert(p.clone()) {
+            fresh.push(format!("{}: {e}", p.display()));
+        }
+    }
+    const SHOWN: usize = 3;
+    for m in fresh.iter().take(SHOWN) {
+        client
+            .show_message(MessageType::WARNING, format!("claimlens: {m}"))
+            .await;
+    }
+    if fresh.len() > SHOWN {
+        client
+            .show_message(
+                MessageType::WARNING,
+                format!(
+                    "claimlens: {} more files skipped; see the log",
+                    fresh.len() - SHOWN
+                ),
+            )
+            .await;
+    }
+}

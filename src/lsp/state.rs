@@ -1,0 +1,213 @@
+//! What the server knows: the corpus (behind a lock), the session settings
+//! negotiated with the client, and the counters that let a request wait until
+//! every edit sent before it has been applied.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use parking_lot::{Mutex, RwLock};
+use rustc_hash::{FxHashMap, FxHashSet};
+use tokio::sync::{mpsc, watch};
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::Uri;
+
+use super::changes::Change;
+use super::convert;
+use crate::analysis::config::DEFAULT_MAX_FILE_BYTES;
+use crate::analysis::corpus::{Corpus, Document};
+use crate::analysis::entities::DocId;
+use crate::analysis::text::Encoding;
+
+/// Settings the client sends (initializationOptions or the `claimlens`
+/// configuration section).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Files larger than this are skipped (a `claimlens.toml` limit wins).
+    pub max_file_bytes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+impl Settings {
+    /// Read the settings object; unknown keys are ignored, bad values keep
+    /// the default and are reported.
+    pub fn from_json(v: &serde_json::Value) -> (Settings, Vec<String>) {
+        let mut s = Settings::default();
+        let mut problems = Vec::new();
+        let v = v.get("claimlens").unwrap_or(v);
+        let max = v
+            .get("maxFileBytes")
+            .or_else(|| v.pointer("/limits/maxFileBytes"));
+        if let Some(m) = max {
+            match m.as_u64() {
+                Some(n) if n > 0 => s.max_file_bytes = n,
+                _ => problems.push(format!(
+                    "claimlens.maxFileBytes must be a positive integer, got {m}"
+                )),
+            }
+        }
+        (s, problems)
+    }
+}
+
+/// Facts about the session, fixed at `initialize` or changed by the client.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub encoding: Encoding,
+    pub roots: Vec<PathBuf>,
+    pub client_watches_files: bool,
+    pub work_done_progress: bool,
+    pub show_document: bool,
+    pub configuration_requests: bool,
+    pub settings: Settings,
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session {
+            encoding: Encoding::Utf16,
+            roots: Vec::new(),
+            client_watches_files: false,
+            work_done_progress: false,
+            show_document: false,
+            configuration_requests: false,
+            settings: Settings::default(),
+        }
+    }
+}
+
+pub struct Shared {
+    pub corpus: RwLock<Corpus>,
+    pub session: RwLock<Session>,
+    changes: mpsc::UnboundedSender<Change>,
+    /// Client edits sent to the change queue / applied by it.
+    sent: AtomicU64,
+    applied: watch::Receiver<u64>,
+    /// Versions of the documents open in the editor.
+    pub open: Mutex<FxHashMap<PathBuf, i32>>,
+    /// Paths already reported as unreadable (one message each).
+    pub warned: Mutex<FxHashSet<PathBuf>>,
+    pub shutdown_requested: AtomicBool,
+}
+
+impl Shared {
+    pub fn new(changes: mpsc::UnboundedSender<Change>, applied: watch::Receiver<u64>) -> Shared {
+        Shared {
+            corpus: RwLock::new(Corpus::default()),
+            session: RwLock::new(Session::default()),
+            changes,
+            sent: AtomicU64::new(0),
+            applied,
+            open: Mutex::new(FxHashMap::default()),
+            warned: Mutex::new(FxHashSet::default()),
+            shutdown_requested: AtomicBool::new(false),
+        }
+    }
+
+    /// Queue a change from the client (open, edit, close): counted, so that
+    /// later requests wait for it.
+    pub fn send_edit(&self, change: Change) {
+        self.sent.fetch_add(1, Ordering::SeqCst);
+        let _ = self.changes.send(change);
+    }
+
+    /// Queue a change from elsewhere (disk, indexing, configuration).
+    pub fn send(&self, change: Change) {
+        let _ = self.changes.send(change);
+    }
+
+    /// Wait until every client edit sent so far has been applied, so an
+    /// answer follows what the user typed (bounded, so a stuck queue cannot
+    /// hang a request).
+    pub async fn edits_applied(&self) {
+        let want = self.sent.load(Ordering::SeqCst);
+        let mut rx = self.applied.clone();
+        let _ = tokio::time::timeout(Duration::from_secs(5), rx.wait_for(|&n| n >= want)).await;
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.session.read().encoding
+    }
+
+    /// Run `f` over a consistent view of the corpus on a blocking thread. A
+    /// panic inside becomes an error response and a log line; the server
+    /// keeps serving.
+    pub async fn read<T, F>(self: &Arc<Self>, what: &'static str, f: F) -> jsonrpc::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&View) -> T + Send + 'static,
+    {
+        self.edits_applied().await;
+        let shared = self.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            let corpus = shared.corpus.read();
+            let view = View {
+                corpus: &corpus,
+                enc: shared.encoding(),
+            };
+            f(&view)
+        })
+        .await;
+        match res {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let msg = if e.is_panic() {
+                    let p = e.into_panic();
+                    p.downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".into())
+                } else {
+                    "cancelled".into()
+                };
+                tracing::error!("internal error in {what}: {msg}");
+                Err(jsonrpc::Error {
+                    code: jsonrpc::ErrorCode::InternalError,
+                    message: format!("claimlens: internal error in {what}: {msg}").into(),
+                    data: None,
+                })
+            }
+        }
+    }
+}
+
+/// A read-only view of the corpus for one request.
+pub struct View<'a> {
+    pub corpus: &'a Corpus,
+    pub enc: Encoding,
+}
+
+impl View<'_> {
+    pub fn doc(&self, uri: &Uri) -> Option<(DocId, &Document)> {
+        let path = convert::uri_to_path(uri);
+        self.doc_by_path(&path)
+    }
+
+    pub fn doc_by_path(&self, path: &Path) -> Option<(DocId, &Document)> {
+        let id = self.corpus.doc_id(path)?;
+        Some((id, self.corpus.doc(id)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_parse_and_report_bad_values() {
+        let (s, p) = Settings::from_json(&serde_json::json!({"claimlens": {"maxFileBytes": 5}}));
+        assert_eq!(s.max_file_bytes, 5);
+        assert!(p.is_empty());
+        let (s, p) = Settings::from_json(&serde_json::json!({"maxFileBytes": "big"}));
+        assert_eq!(s.max_file_bytes, DEFAULT_MAX_FILE_BYTES);
+        assert_eq!(p.len(), 1);
+    }
+}

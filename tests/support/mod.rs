@@ -1,0 +1,429 @@
+//! A small LSP client for integration tests: spawns the built `claimlens lsp`,
+//! speaks JSON-RPC over its stdio, answers the server's own requests, and
+//! records notifications (diagnostics, messages, progress).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the server sent besides responses.
+#[derive(Default)]
+pub struct Inbox {
+    /// Latest diagnostics per URI.
+    pub diagnostics: HashMap<String, Vec<Value>>,
+    /// Every publishDiagnostics, in order.
+    pub published: Vec<(String, Vec<Value>)>,
+    /// showMessage (type) and logMessage (10 + type), in order.
+    pub messages: Vec<(i64, String)>,
+    pub progress: Vec<Value>,
+    pub show_document: Vec<Value>,
+    pub registrations: Vec<Value>,
+}
+
+pub fn uri(path: &Path) -> String {
+    let mut s = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+pub fn write_frame(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
+    let body = serde_json::to_vec(v).expect("serialize");
+    write!(w, "Content-Length: {}\r\n\r\n", body.len())?;
+    w.write_all(&body)?;
+    w.flush()
+}
+
+fn read_frame(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; len?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// How to start and initialize a server.
+pub struct Start {
+    pub root: PathBuf,
+    /// Offer dynamic registration of file watching (VS Code does; Neovim on
+    /// Linux does not, and then the server watches by itself).
+    pub client_watches: bool,
+    pub encodings: Vec<&'static str>,
+    pub init_options: Value,
+    pub progress: bool,
+}
+
+impl Start {
+    pub fn new(root: &Path) -> Start {
+        Start {
+            root: root.to_path_buf(),
+            client_watches: false,
+            encodings: vec!["utf-16"],
+            init_options: Value::Null,
+            progress: true,
+        }
+    }
+}
+
+pub struct Server {
+    child: Child,
+    writer: Arc<Mutex<Option<ChildStdin>>>,
+    responses: Receiver<Value>,
+    pub inbox: Arc<Mutex<Inbox>>,
+    pub stderr: Arc<Mutex<String>>,
+    next_id: i64,
+    pub root: PathBuf,
+    pub init: Value,
+}
+
+impl Server {
+    /// Start the process, without initializing it.
+    pub fn spawn(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimlens"))
+            .arg("lsp")
+            .env("CLAIMLENS_LOG", "claimlens=debug")
+            .current_dir(root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn claimlens lsp");
+        let writer = Arc::new(Mutex::new(child.stdin.take()));
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        {
+            let log = log.clone();
+            thread::spawn(move || {
+                let mut r = BufReader::new(stderr);
+                let mut line = String::new();
+                while r.read_line(&mut line).unwrap_or(0) > 0 {
+                    log.lock().unwrap().push_str(&line);
+                    line.clear();
+                }
+            });
+        }
+        let (tx, rx) = channel();
+        let inbox = Arc::new(Mutex::new(Inbox::default()));
+        {
+            let inbox = inbox.clone();
+            let writer = writer.clone();
+            thread::spawn(move || {
+                let mut r = BufReader::new(stdout);
+                while let Some(msg) = read_frame(&mut r) {
+                    let method = msg
+                        .get("method")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    match (method, msg.get("id").is_some()) {
+                        (Some(m), true) => {
+                            let result = answer(&m, &msg["params"], &inbox);
+                            if let Some(w) = writer.lock().unwrap().as_mut() {
+                                let _ = write_frame(
+                                    w,
+                                    &json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}),
+                                );
+                            }
+                        }
+                        (None, true) => {
+                            let _ = tx.send(msg);
+                        }
+                        (Some(m), false) => record(&m, &msg["params"], &inbox),
+                        (None, false) => {}
+                    }
+                }
+            });
+        }
+        Server {
+            child,
+            writer,
+            responses: rx,
+            inbox,
+            stderr: log,
+            next_id: 0,
+            root: root.to_path_buf(),
+            init: Value::Null,
+        }
+    }
+
+    /// Start and initialize; wait until the corpus is indexed.
+    pub fn start(opts: Start) -> Server {
+        let mut s = Server::spawn(&opts.root);
+        let root_uri = uri(&opts.root);
+        let caps = json!({
+            "general": {"positionEncodings": opts.encodings},
+            "window": {"workDoneProgress": opts.progress, "showDocument": {"support": true}},
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": opts.client_watches},
+                          "workspaceFolders": true, "configuration": true},
+            "textDocument": {
+                "hover": {"contentFormat": ["markdown", "plaintext"]},
+                "publishDiagnostics": {"relatedInformation": true},
+                "semanticTokens": {"requests": {"full": true, "range": true}, "tokenTypes": [],
+                                   "tokenModifiers": [], "formats": ["relative"]}
+            }
+        });
+        let init = s
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": root_uri,
+                       "workspaceFolders": [{"uri": root_uri, "name": "root"}],
+                       "capabilities": caps, "initializationOptions": opts.init_options}),
+            )
+            .expect("initialize");
+        s.init = init;
+        s.notify("initialized", json!({}));
+        s.wait_ready();
+        s
+    }
+
+    /// Wait until indexing progress has ended (or, without progress, until
+    /// every corpus file has diagnostics).
+    pub fn wait_ready(&self) {
+        self.wait_for("the end of indexing", |ib| {
+            ib.progress.iter().any(|p| p["value"]["kind"] == "end")
+        });
+    }
+
+    pub fn send(&self, msg: &Value) {
+        if let Some(w) = self.writer.lock().unwrap().as_mut() {
+            let _ = write_frame(w, msg);
+        }
+    }
+
+    /// Write raw bytes to the server (for malformed input).
+    pub fn send_raw(&self, bytes: &[u8]) {
+        if let Some(w) = self.writer.lock().unwrap().as_mut() {
+            let _ = w.write_all(bytes);
+            let _ = w.flush();
+        }
+    }
+
+    pub fn notify(&self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Send a request and wait for its response: `Ok(result)` or `Err(error)`.
+    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.response(id)
+    }
+
+    /// Wait for the response with `id`.
+    pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg = self.responses.recv_timeout(left).unwrap_or_else(|_| {
+                panic!("no response to request {id}; server log:\n{}", self.log())
+            });
+            if msg["id"] != json!(id) {
+                continue;
+            }
+            return match msg.get("error") {
+                Some(e) => Err(e.clone()),
+                None => Ok(msg.get("result").cloned().unwrap_or(Value::Null)),
+            };
+        }
+    }
+
+    /// Send a request without waiting; returns its id.
+    pub fn request_async(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    pub fn wait_for(&self, what: &str, cond: impl Fn(&Inbox) -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if cond(&self.inbox.lock().unwrap()) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        panic!("timed out waiting for {what}; server log:\n{}", self.log());
+    }
+
+    /// Poll `f` until it returns `Some`, re-asking the server each time.
+    pub fn eventually<T>(&mut self, what: &str, mut f: impl FnMut(&mut Server) -> Option<T>) -> T {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Some(v) = f(self) {
+                return v;
+            }
+            thread::sleep(Duration::from_millis(25));
+        }
+        panic!("timed out waiting for {what}; server log:\n{}", self.log());
+    }
+
+    pub fn log(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    pub fn diagnostics(&self, path: &Path) -> Option<Vec<Value>> {
+        self.inbox
+            .lock()
+            .unwrap()
+            .diagnostics
+            .get(&uri(path))
+            .cloned()
+    }
+
+    pub fn open(&self, path: &Path, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(path), "languageId": "plaintext", "version": 1, "text": text}}),
+        );
+    }
+
+    pub fn hover_text(&mut self, path: &Path, line: u32, character: u32) -> Option<String> {
+        let r = self
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}}),
+            )
+            .ok()?;
+        r.get("contents")
+            .map(|c| c["value"].as_str().unwrap_or("").to_string())
+    }
+
+    /// Close stdin and wait for the process to end.
+    pub fn finish(mut self) -> ExitStatus {
+        self.writer.lock().unwrap().take();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(st) = self.child.try_wait().expect("wait") {
+                return st;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("server did not exit; log:\n{}", self.log());
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn answer(method: &str, params: &Value, inbox: &Mutex<Inbox>) -> Value {
+    match method {
+        "workspace/configuration" => {
+            let n = params["items"].as_array().map(|a| a.len()).unwrap_or(0);
+            Value::Array(vec![Value::Null; n])
+        }
+        "window/showDocument" => {
+            inbox.lock().unwrap().show_document.push(params.clone());
+            json!({"success": true})
+        }
+        "client/registerCapability" => {
+            inbox.lock().unwrap().registrations.push(params.clone());
+            Value::Null
+        }
+        _ => Value::Null,
+    }
+}
+
+fn record(method: &str, params: &Value, inbox: &Mutex<Inbox>) {
+    let mut ib = inbox.lock().unwrap();
+    match method {
+        "textDocument/publishDiagnostics" => {
+            let u = params["uri"].as_str().unwrap_or("").to_string();
+            let d = params["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            ib.diagnostics.insert(u.clone(), d.clone());
+            ib.published.push((u, d));
+        }
+        "window/showMessage" => ib.messages.push((
+            params["type"].as_i64().unwrap_or(0),
+            params["message"].as_str().unwrap_or("").into(),
+        )),
+        "window/logMessage" => ib.messages.push((
+            10 + params["type"].as_i64().unwrap_or(0),
+            params["message"].as_str().unwrap_or("").into(),
+        )),
+        "$/progress" => ib.progress.push(params.clone()),
+        _ => {}
+    }
+}
+
+/// A temporary corpus folder with the given files.
+pub fn corpus(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// A temporary copy of the project's sample corpus.
+pub fn sample_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+/// (line, character in UTF-16) of the `nth` (1-based) occurrence of `needle`,
+/// plus `delta` characters.
+pub fn pos_of(text: &str, needle: &str, nth: usize, delta: usize) -> (u32, u32) {
+    let mut start = 0;
+    let mut at = None;
+    for _ in 0..nth {
+        let i = text[start..]
+            .find(needle)
+            .map(|i| i + start)
+            .expect("needle in text");
+        at = Some(i);
+        start = i + needle.len();
+    }
+    let at = at.unwrap();
+    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = text[..at].matches('\n').count() as u32;
+    let col = text[line_start..at].encode_utf16().count() + delta;
+    (line, col as u32)
+}
