@@ -8,7 +8,7 @@
 
 use std::hash::Hasher;
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashSet, FxHasher};
 
 use super::normalize::{self, Norm, TermClass, TermId};
 use crate::analysis::entities::DocEntities;
@@ -56,6 +56,12 @@ fn token_terms(text: &str, toks: &[Token], entities: &DocEntities) -> Vec<TokTer
     let mut out = Vec::with_capacity(toks.len());
     let mut mention = 0usize;
     let mut bracket = 0i32;
+    // words seen capitalised inside a sentence, and words seen in lowercase:
+    // a capitalised sentence-initial word is a name when the document uses
+    // it as one elsewhere and never writes it in lowercase
+    let mut named: FxHashSet<TermId> = FxHashSet::default();
+    let mut common: FxHashSet<TermId> = FxHashSet::default();
+    let mut initial: Vec<usize> = Vec::new();
     for t in toks {
         let s = t.text(text);
         let mut tt = TokTerm {
@@ -97,11 +103,26 @@ fn token_terms(text: &str, toks: &[Token], entities: &DocEntities) -> Vec<TokTer
                     Norm::Term(id, class, neg) => {
                         tt.term = Some((id, class));
                         tt.negation = neg;
+                        if class == TermClass::Name {
+                            named.insert(id);
+                        } else if !t.is_capitalized() {
+                            common.insert(id);
+                        } else {
+                            initial.push(out.len());
+                        }
                     }
                 }
             }
         }
         out.push(tt);
+    }
+    for i in initial {
+        if let Some((id, class)) = out[i].term.as_mut()
+            && named.contains(id)
+            && !common.contains(id)
+        {
+            *class = TermClass::Name;
+        }
     }
     // in a run of name words only the last is the name proper
     for i in 1..out.len() {

@@ -11,6 +11,8 @@ pub mod features;
 pub mod index;
 pub mod normalize;
 pub mod similarity;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

@@ -21,6 +21,10 @@ pub const MIN_CONTENT_TERMS: usize = 4;
 /// terms in the shorter statement, and this many less two shared pairs.
 pub const MIN_COPY_TERMS: usize = 6;
 
+/// At least this many shared terms must be words or numbers, not names:
+/// two statements about the same people are not the same claim.
+pub const MIN_SHARED_WORDS: usize = 2;
+
 /// At least this many content terms must be shared.
 pub const MIN_SHARED_TERMS: usize = 3;
 
@@ -28,7 +32,7 @@ pub const MIN_SHARED_TERMS: usize = 3;
 pub fn class_factor(class: TermClass) -> f32 {
     match class {
         TermClass::Word => 1.0,
-        TermClass::Name => 1.2,
+        TermClass::Name => 1.0,
         TermClass::NamePart => 0.4,
         TermClass::Number => 1.6,
         TermClass::Negation => 0.6,
@@ -62,6 +66,7 @@ pub fn compare(
 ) -> Comparison {
     let (mut wa, mut wb, mut shared) = (0f32, 0f32, 0f32);
     let mut shared_terms = 0usize;
+    let mut shared_words = 0usize;
     let (mut i, mut j) = (0, 0);
     let (ta, tb) = (&a.terms, &b.terms);
     // numbers that differ count less against a match than missing words:
@@ -83,6 +88,9 @@ pub fn compare(
                 shared += w;
                 if class != TermClass::Negation {
                     shared_terms += 1;
+                }
+                if matches!(class, TermClass::Word | TermClass::Number) {
+                    shared_words += 1;
                 }
                 i += 1;
                 j += 1;
@@ -132,6 +140,7 @@ pub fn compare(
         0.0
     };
     let score = if shared_terms < MIN_SHARED_TERMS
+        || shared_words < MIN_SHARED_WORDS
         || a.content_len() < MIN_CONTENT_TERMS
         || b.content_len() < MIN_CONTENT_TERMS
     {
