@@ -29,6 +29,10 @@ pub enum StatementKind {
     Sentence,
     /// A quoted clause inside a sentence.
     Quote,
+    /// A clause of a sentence (between semicolons, dashes, a comma and a
+    /// conjunction, after "said that"), for claims repeated as part of a
+    /// longer sentence.
+    Clause,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -789,6 +793,153 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
                 attribution: None,
             });
         }
+        // clauses: the parts of a sentence between clause boundaries, for
+        // claims repeated as part of a longer sentence
+        let attr = sent_attr[si].map(|a| token_range(toks, a));
+        let quote_spans: Vec<Span> = out[parent as usize + 1..].iter().map(|q| q.span).collect();
+        for (ca, cb) in clauses(text, toks, ta, tb, attr) {
+            let Some((ca, cb)) = trim_range(text, toks, ca, cb) else {
+                continue;
+            };
+            let n = words_in(ca, cb);
+            let span = span_of(toks, ca, cb);
+            if n < MIN_CLAUSE_WORDS || n >= sentence_words || quote_spans.contains(&span) {
+                continue;
+            }
+            let in_quote = regions.iter().position(|&(ra, rb)| ra <= ca && cb <= rb);
+            let speaker = in_quote
+                .and_then(|r| region_who[r].clone())
+                .or_else(|| turn_name(ca))
+                .or_else(|| sent_who[si].clone());
+            out.push(Statement {
+                span,
+                kind: StatementKind::Clause,
+                speaker,
+                parent: Some(parent),
+                attribution: None,
+            });
+        }
+    }
+    out
+}
+
+/// A clause needs this many words to be a statement of its own.
+const MIN_CLAUSE_WORDS: usize = 5;
+
+/// Conjunctions and relatives that open a clause after a comma.
+const CLAUSE_OPENERS: &[&str] = &[
+    "but", "and", "while", "whereas", "although", "though", "because", "which", "who", "where",
+    "yet", "so", "since", "thereby", "as",
+];
+
+/// Verbs after which "that" opens a reported clause.
+const REPORTING_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "stated",
+    "added",
+    "noted",
+    "stressed",
+    "told",
+    "explained",
+    "emphasized",
+    "emphasised",
+    "underlined",
+    "declared",
+    "announced",
+    "insisted",
+    "warned",
+    "claimed",
+    "argued",
+    "recalled",
+    "admitted",
+    "acknowledged",
+    "reiterated",
+    "affirmed",
+    "reaffirm",
+    "reaffirmed",
+    "confirmed",
+    "mentioned",
+    "believe",
+    "believes",
+    "believed",
+    "think",
+    "thinks",
+    "thought",
+    "hope",
+    "hopes",
+    "hoped",
+    "agree",
+    "agreed",
+    "promised",
+    "expect",
+    "expects",
+    "know",
+    "knows",
+    "understand",
+    "convinced",
+    "clear",
+    "sure",
+    "confident",
+    "means",
+];
+
+/// Token ranges of the clauses of a sentence `[a, b)`: pieces between
+/// semicolons, colons, spaced dashes, brackets, a comma before a
+/// conjunction, a reporting "that", and the attributing phrase `attr`.
+fn clauses(
+    text: &str,
+    toks: &[Token],
+    a: usize,
+    b: usize,
+    attr: Option<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = a;
+    let mut k = a;
+    while k < b {
+        let t = toks[k];
+        let s = t.text(text);
+        let next = toks.get(k + 1).filter(|_| k + 1 < b);
+        // the attributing phrase is a boundary of its own
+        if let Some((x, y)) = attr
+            && k == x
+            && y > x
+        {
+            out.push((start, k));
+            start = y.min(b);
+            k = y.min(b);
+            continue;
+        }
+        let boundary = match s {
+            ";" | "(" | ")" => true,
+            ":" => next.is_some_and(|n| n.space_before()),
+            "–" | "—" | "-" => t.space_before() && next.is_some_and(|n| n.space_before()),
+            "," => {
+                // ", BelTA reports.": a closing attribution ends the clause
+                let rest: Vec<&Token> = toks[k + 1..b].iter().filter(|t| t.is_word()).collect();
+                if rest.len() <= 4 && rest.iter().any(|t| lower_eq(t.text(text), SPEECH_VERBS)) {
+                    out.push((start, k));
+                    start = b;
+                    break;
+                }
+                next.is_some_and(|n| n.is_word() && lower_eq(n.text(text), CLAUSE_OPENERS))
+            }
+            _ if t.is_word() && s.eq_ignore_ascii_case("that") => {
+                k > a && lower_eq(toks[k - 1].text(text), REPORTING_VERBS)
+            }
+            _ => false,
+        };
+        if boundary {
+            out.push((start, k));
+            start = k + 1;
+        }
+        k += 1;
+    }
+    out.push((start, b));
+    out.retain(|&(x, y)| x < y);
+    if out.len() == 1 && out[0] == (a, b) {
+        out.clear();
     }
     out
 }
@@ -948,7 +1099,10 @@ mod tests {
     #[test]
     fn abbreviations_do_not_split_statements() {
         let text = "Mr. Putin told the U.S. delegation that talks went well, according to Dr. Smith. The end came soon.";
-        let all = seg(text);
+        let all: Vec<_> = seg(text)
+            .into_iter()
+            .filter(|s| s.0 == StatementKind::Sentence)
+            .collect();
         assert_eq!(all.len(), 2);
         assert_eq!(
             all[0].1,
@@ -969,6 +1123,25 @@ mod tests {
             "The next paragraph is narration by the author here."
         );
         assert_eq!(all[2].2, None);
+    }
+
+    #[test]
+    fn clauses_of_long_sentences() {
+        let text = "They signed the protocol on equal rights for citizens; the treaty on security guarantees entered into force. \
+                    The Belarusian leader stressed that the parties laid the foundation for rapid progress in the future, BelTA reports.";
+        let clauses: Vec<String> = seg(text)
+            .into_iter()
+            .filter(|s| s.0 == StatementKind::Clause)
+            .map(|s| s.1)
+            .collect();
+        assert_eq!(
+            clauses,
+            vec![
+                "They signed the protocol on equal rights for citizens",
+                "the treaty on security guarantees entered into force.",
+                "the parties laid the foundation for rapid progress in the future",
+            ]
+        );
     }
 
     #[test]

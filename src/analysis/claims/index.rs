@@ -20,12 +20,16 @@ use super::normalize::{TermClass, TermId};
 use super::similarity::{self, Comparison};
 use super::{DocClaims, Link};
 use crate::analysis::entities::DocId;
+use crate::analysis::span::Span;
 
 /// Postings of a term stop growing at this length.
 pub const MAX_POSTINGS: usize = 2000;
 
 /// Candidates must share this many indexed terms before they are scored.
 const MIN_CANDIDATE_TERMS: u32 = 2;
+
+/// A link found through another statement scores this much less.
+const HOP_PENALTY: f32 = 0.1;
 
 /// A claim group is explored up to this many statements.
 const MAX_GROUP: usize = 256;
@@ -76,14 +80,76 @@ impl ClaimIndex {
 
     /// The statements that make the same claim as `doc`'s statement
     /// `statement`, itself excluded, best first.
+    ///
+    /// These are the direct links (a score at or above the threshold) and
+    /// the direct links of those, one hop further, scored as the weaker of
+    /// the two hops less a tenth: a claim group is the same claim, and a
+    /// restatement that matches the original well enough also repeats what
+    /// the original's other restatements say.
     pub fn links(&self, doc: DocId, statement: u32) -> Vec<Link> {
+        let direct = self.direct(doc, statement);
+        let Some(me) = self.span_of((doc, statement)) else {
+            return Vec::new();
+        };
+        // of statements that overlap in one document (a clause, a quote and
+        // their sentence) only the best stays
+        let mut out: Vec<(Link, Span)> = Vec::with_capacity(direct.len());
+        for l in direct.iter() {
+            if let Some(sp) = self.span_of((l.doc, l.statement))
+                && !out
+                    .iter()
+                    .any(|(o, osp)| o.doc == l.doc && osp.overlaps(sp))
+            {
+                out.push((*l, sp));
+            }
+        }
+        let firsts = out.len();
+        for i in 0..firsts {
+            let l = out[i].0;
+            for m in self.direct(l.doc, l.statement).iter() {
+                let Some(sp) = self.span_of((m.doc, m.statement)) else {
+                    continue;
+                };
+                let clash = (m.doc == doc && sp.overlaps(me))
+                    || out
+                        .iter()
+                        .any(|(o, osp)| o.doc == m.doc && osp.overlaps(sp));
+                if !clash {
+                    let score = l.score.min(m.score) - HOP_PENALTY;
+                    out.push((
+                        Link {
+                            doc: m.doc,
+                            statement: m.statement,
+                            score,
+                        },
+                        sp,
+                    ));
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            b.0.score
+                .total_cmp(&a.0.score)
+                .then((a.0.doc, a.0.statement).cmp(&(b.0.doc, b.0.statement)))
+        });
+        out.into_iter().map(|(l, _)| l).collect()
+    }
+
+    /// Every statement scoring at or above the threshold with this one, best
+    /// first, memoised until the next edit. Symmetric: `b` is among `a`'s
+    /// direct links exactly when `a` is among `b`'s.
+    fn direct(&self, doc: DocId, statement: u32) -> Arc<[Link]> {
         let key = (doc, statement);
         if let Some(l) = self.cache.lock().get(&key) {
-            return l.to_vec();
+            return l.clone();
         }
         let links: Arc<[Link]> = self.compute_links(doc, statement).into();
         self.cache.lock().insert(key, links.clone());
-        links.to_vec()
+        links
+    }
+
+    fn span_of(&self, k: Key) -> Option<Span> {
+        Some(self.docs.get(&k.0)?.statements.get(k.1 as usize)?.span)
     }
 
     /// Do statements `a` and `b`, each as (document, statement index), make
@@ -102,7 +168,7 @@ impl ClaimIndex {
         let mut queue = vec![start];
         seen.insert(start);
         while let Some(k) = queue.pop() {
-            for l in self.links(k.0, k.1) {
+            for l in self.direct(k.0, k.1).iter() {
                 let n = (l.doc, l.statement);
                 if seen.len() < MAX_GROUP && seen.insert(n) {
                     queue.push(n);
@@ -136,7 +202,7 @@ impl ClaimIndex {
             x
         }
         for (i, &(d, s)) in keys.iter().enumerate() {
-            for l in self.links(d, s) {
+            for l in self.direct(d, s).iter() {
                 if let Some(&j) = pos.get(&(l.doc, l.statement)) {
                     let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
                     if ri != rj {
@@ -240,7 +306,7 @@ impl ClaimIndex {
         let Some(me) = claims.statements.get(statement as usize) else {
             return Vec::new();
         };
-        if me.features.content_len() < similarity::MIN_CONTENT_TERMS {
+        if !me.linkable() {
             return Vec::new();
         }
         // accumulate shared indexed terms per candidate
@@ -270,11 +336,16 @@ impl ClaimIndex {
             let Some(other) = oc.statements.get(k.1 as usize) else {
                 continue;
             };
-            if k.0 == doc && other.span.overlaps(me.span) {
+            if (k.0 == doc && other.span.overlaps(me.span)) || !other.linkable() {
                 continue;
             }
             let c = similarity::compare(&me.features, &other.features, |t, cl| self.weight(t, cl));
-            if c.score >= similarity::THRESHOLD {
+            let threshold = if me.is_clause() || other.is_clause() {
+                similarity::CLAUSE_THRESHOLD
+            } else {
+                similarity::THRESHOLD
+            };
+            if c.score >= threshold {
                 links.push((
                     Link {
                         doc: k.0,
@@ -286,22 +357,11 @@ impl ClaimIndex {
                 ));
             }
         }
-        // best first; of statements that overlap in one document (a quote
-        // and its sentence) only the best stays
         links.sort_by(|a, b| {
             b.0.score
                 .total_cmp(&a.0.score)
                 .then((a.0.doc, a.0.statement).cmp(&(b.0.doc, b.0.statement)))
         });
-        let mut kept: Vec<(Link, u32, u32)> = Vec::with_capacity(links.len());
-        for l in links {
-            let clash = kept
-                .iter()
-                .any(|k| k.0.doc == l.0.doc && k.1 < l.2 && l.1 < k.2);
-            if !clash {
-                kept.push(l);
-            }
-        }
-        kept.into_iter().map(|l| l.0).collect()
+        links.into_iter().map(|l| l.0).collect()
     }
 }

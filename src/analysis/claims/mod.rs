@@ -21,16 +21,35 @@ pub use index::ClaimIndex;
 
 use super::entities::{DocEntities, DocId};
 use super::span::Span;
-use super::statements::Statement;
+use super::statements::{Statement, StatementKind};
 use super::tokens::Token;
 
 /// One statement as the claim index sees it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StatementClaims {
     pub span: Span,
     /// The enclosing statement, as in [`Statement::parent`].
     pub parent: Option<u32>,
+    pub kind: StatementKind,
     pub features: Features,
+}
+
+impl StatementClaims {
+    /// Is this a clause cut out of a longer sentence?
+    pub fn is_clause(&self) -> bool {
+        self.kind == StatementKind::Clause
+    }
+
+    /// Can the statement take part in links? Clauses, being short, need
+    /// more content terms than sentences and quotes.
+    pub fn linkable(&self) -> bool {
+        let min = if self.is_clause() {
+            similarity::MIN_CLAUSE_TERMS
+        } else {
+            similarity::MIN_CONTENT_TERMS
+        };
+        self.features.content_len() >= min
+    }
 }
 
 /// Per-document matching features of every statement, in statement order.
@@ -55,6 +74,7 @@ impl DocClaims {
                 .map(|(s, features)| StatementClaims {
                     span: s.span,
                     parent: s.parent,
+                    kind: s.kind,
                     features,
                 })
                 .collect(),

@@ -13,9 +13,17 @@ use super::normalize::{TermClass, TermId};
 /// Link two statements at or above this score.
 pub const THRESHOLD: f32 = 0.5;
 
+/// Link at or above this score when either statement is a clause cut out of
+/// a longer sentence: short pieces share a topic's words by chance more
+/// often than whole sentences do.
+pub const CLAUSE_THRESHOLD: f32 = 0.6;
+
 /// A statement needs this many content terms to take part in links: fewer
 /// ("The Russian Federation.") say too little to be a claim.
 pub const MIN_CONTENT_TERMS: usize = 4;
+
+/// The same for a clause cut out of a longer sentence.
+pub const MIN_CLAUSE_TERMS: usize = 5;
 
 /// Containment (one statement inside a longer one) needs this many content
 /// terms in the shorter statement, and this many less two shared pairs.
