@@ -11,6 +11,7 @@ use std::hash::Hasher;
 use rustc_hash::{FxHashSet, FxHasher};
 
 use super::normalize::{self, Norm, TermClass, TermId};
+use super::synonyms::{self, Concept};
 use crate::analysis::entities::DocEntities;
 use crate::analysis::sentences::CLAUSE_START;
 use crate::analysis::span::Span;
@@ -25,6 +26,8 @@ pub struct Features {
     pub terms: Box<[(TermId, TermClass)]>,
     /// Distinct hashes of adjacent term pairs, sorted.
     pub bigrams: Box<[u64]>,
+    /// The synonym concepts of the word terms, with the term, sorted.
+    pub concepts: Box<[(Concept, TermId)]>,
 }
 
 impl Features {
@@ -180,9 +183,17 @@ pub fn build(
             buf_terms.dedup_by_key(|x| x.0);
             buf_pairs.sort_unstable();
             buf_pairs.dedup();
+            let mut concepts: Vec<(Concept, TermId)> = Vec::new();
+            for &(t, class) in &buf_terms {
+                if class == TermClass::Word {
+                    concepts.extend(synonyms::concepts(t).iter().map(|&c| (c, t)));
+                }
+            }
+            concepts.sort_unstable();
             Features {
                 terms: buf_terms.as_slice().into(),
                 bigrams: buf_pairs.as_slice().into(),
+                concepts: concepts.into_boxed_slice(),
             }
         })
         .collect()

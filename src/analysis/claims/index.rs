@@ -16,8 +16,10 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::features::Features;
 use super::normalize::{TermClass, TermId};
 use super::similarity::{self, Comparison};
+use super::synonyms;
 use super::{DocClaims, Link};
 use crate::analysis::entities::DocId;
 use crate::analysis::span::Span;
@@ -248,6 +250,12 @@ impl ClaimIndex {
                     list.push((doc, i as u32));
                 }
             }
+            for key in concept_keys(&st.features) {
+                let list = self.postings.entry(key).or_default();
+                if list.len() < MAX_POSTINGS {
+                    list.push((doc, i as u32));
+                }
+            }
             if st.parent.is_none() {
                 self.n += 1;
             }
@@ -277,6 +285,16 @@ impl ClaimIndex {
                     list.retain(|k| k.0 != doc);
                     if list.is_empty() {
                         self.postings.remove(&t);
+                    }
+                }
+            }
+            for key in concept_keys(&st.features) {
+                if seen.insert(key)
+                    && let Some(list) = self.postings.get_mut(&key)
+                {
+                    list.retain(|k| k.0 != doc);
+                    if list.is_empty() {
+                        self.postings.remove(&key);
                     }
                 }
             }
@@ -311,10 +329,13 @@ impl ClaimIndex {
         }
         // accumulate shared indexed terms per candidate
         let mut acc: FxHashMap<Key, u32> = FxHashMap::default();
-        for &(t, class) in me.features.terms.iter() {
-            if class == TermClass::Negation {
-                continue;
-            }
+        let words = me
+            .features
+            .terms
+            .iter()
+            .filter(|t| t.1 != TermClass::Negation)
+            .map(|t| t.0);
+        for t in words.chain(concept_keys(&me.features)) {
             let Some(list) = self.postings.get(&t) else {
                 continue;
             };
@@ -364,4 +385,16 @@ impl ClaimIndex {
         });
         links.into_iter().map(|l| l.0).collect()
     }
+}
+
+/// The index keys of a statement's synonym concepts, each once.
+fn concept_keys(f: &Features) -> impl Iterator<Item = TermId> + '_ {
+    let mut last = None;
+    f.concepts.iter().filter_map(move |&(c, _)| {
+        if last == Some(c) {
+            return None;
+        }
+        last = Some(c);
+        Some(synonyms::concept_key(c))
+    })
 }

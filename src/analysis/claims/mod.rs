@@ -11,6 +11,7 @@ pub mod features;
 pub mod index;
 pub mod normalize;
 pub mod similarity;
+pub mod synonyms;
 #[cfg(test)]
 mod tests;
 

@@ -36,6 +36,9 @@ pub const MIN_SHARED_WORDS: usize = 2;
 /// At least this many content terms must be shared.
 pub const MIN_SHARED_TERMS: usize = 3;
 
+/// A synonym match counts for this share of the lighter word's weight.
+pub const SYNONYM_CREDIT: f32 = 0.8;
+
 /// How much a class of term weighs, times its rarity.
 pub fn class_factor(class: TermClass) -> f32 {
     match class {
@@ -124,6 +127,39 @@ pub fn compare(
     }
     if wa <= 0.0 || wb <= 0.0 {
         return Comparison::default();
+    }
+    // synonyms: a word of one statement missing from the other matches a
+    // missing word of the other that shares a concept with it, for part of
+    // the lighter word's weight
+    let missing =
+        |t: TermId, other: &Features| other.terms.binary_search_by(|x| x.0.cmp(&t)).is_err();
+    let mut used: [TermId; 16] = [0; 16];
+    let mut n_used = 0usize;
+    let (ca, cb) = (&a.concepts, &b.concepts);
+    let (mut i, mut j) = (0, 0);
+    while i < ca.len() && j < cb.len() && n_used + 2 <= used.len() {
+        match ca[i].0.cmp(&cb[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (ca[i].1, cb[j].1);
+                if x != y
+                    && missing(x, b)
+                    && missing(y, a)
+                    && !used[..n_used].contains(&x)
+                    && !used[..n_used].contains(&y)
+                {
+                    let w = weight(x, TermClass::Word).min(weight(y, TermClass::Word));
+                    shared += SYNONYM_CREDIT * w;
+                    shared_terms += 1;
+                    shared_words += 1;
+                    used[n_used] = x;
+                    used[n_used + 1] = y;
+                    n_used += 2;
+                }
+                j += 1;
+            }
+        }
     }
     let dice = 2.0 * shared / (wa + wb);
     let containment = shared / wa.min(wb);
