@@ -48,6 +48,7 @@ pub struct ClaimIndex {
     /// Number of top-level statements.
     n: u32,
     cache: Mutex<FxHashMap<Key, Arc<[Link]>>>,
+    direct_cache: Mutex<FxHashMap<Key, Arc<[Link]>>>,
 }
 
 impl ClaimIndex {
@@ -137,17 +138,70 @@ impl ClaimIndex {
         out.into_iter().map(|(l, _)| l).collect()
     }
 
-    /// Every statement scoring at or above the threshold with this one, best
-    /// first, memoised until the next edit. Symmetric: `b` is among `a`'s
-    /// direct links exactly when `a` is among `b`'s.
+    /// The direct links of a statement, best first, memoised until the
+    /// next edit: every statement scoring at or above the threshold with it,
+    /// and those in other documents at or above the lower mutual threshold
+    /// that are its best match while it is theirs (as in sentence
+    /// alignment: a translation or rewrite of a quote is the closest thing
+    /// to it in the other article, while a sentence that only shares a
+    /// topic has closer neighbours). Symmetric: `b` is among `a`'s direct
+    /// links exactly when `a` is among `b`'s.
     fn direct(&self, doc: DocId, statement: u32) -> Arc<[Link]> {
+        let key = (doc, statement);
+        if let Some(l) = self.direct_cache.lock().get(&key) {
+            return l.clone();
+        }
+        let me = self.clause_flag(key);
+        let scored = self.scored(doc, statement);
+        let links: Arc<[Link]> = scored
+            .iter()
+            .filter(|l| {
+                let clause = me || self.clause_flag((l.doc, l.statement));
+                l.score >= similarity::threshold(clause)
+                    || ((l.doc != doc || similarity::MUTUAL_WITHIN_DOCUMENT)
+                        && self.mutual_best(key, (l.doc, l.statement))
+                        && self
+                            .compare(key, (l.doc, l.statement))
+                            .is_some_and(|c| c.shared_words >= similarity::MUTUAL_MIN_SHARED_WORDS))
+            })
+            .copied()
+            .collect();
+        self.direct_cache.lock().insert(key, links.clone());
+        links
+    }
+
+    /// Every candidate at or above the mutual threshold, best first.
+    fn scored(&self, doc: DocId, statement: u32) -> Arc<[Link]> {
         let key = (doc, statement);
         if let Some(l) = self.cache.lock().get(&key) {
             return l.clone();
         }
-        let links: Arc<[Link]> = self.compute_links(doc, statement).into();
+        let links: Arc<[Link]> = self.compute_scored(doc, statement).into();
         self.cache.lock().insert(key, links.clone());
         links
+    }
+
+    /// Is `b` (or a statement overlapping it) `a`'s best match, and the
+    /// other way round?
+    fn mutual_best(&self, a: Key, b: Key) -> bool {
+        let best_overlaps = |x: Key, y: Key| {
+            let Some(best) = self.scored(x.0, x.1).first().copied() else {
+                return false;
+            };
+            best.doc == y.0
+                && match (self.span_of((best.doc, best.statement)), self.span_of(y)) {
+                    (Some(p), Some(q)) => p.overlaps(q),
+                    _ => false,
+                }
+        };
+        best_overlaps(a, b) && best_overlaps(b, a)
+    }
+
+    fn clause_flag(&self, k: Key) -> bool {
+        self.docs
+            .get(&k.0)
+            .and_then(|c| c.statements.get(k.1 as usize))
+            .is_some_and(|s| s.is_clause())
     }
 
     fn span_of(&self, k: Key) -> Option<Span> {
@@ -185,8 +239,10 @@ impl ClaimIndex {
         out
     }
 
-    /// All claim groups with at least two members: (doc, statement) lists,
-    /// each sorted, the groups in order of their first member.
+    /// All claim groups with at least two places: (doc, statement) lists,
+    /// each sorted, the groups in order of their first member. Of
+    /// statements of one group that overlap (a sentence and its clause) only
+    /// the first is listed.
     pub fn groups(&self) -> Vec<Vec<(DocId, u32)>> {
         let mut keys: Vec<Key> = self
             .docs
@@ -218,10 +274,23 @@ impl ClaimIndex {
             let r = find(&mut parent, i);
             by_root.entry(r).or_default().push(k);
         }
-        let mut groups: Vec<Vec<Key>> = by_root.into_values().filter(|g| g.len() >= 2).collect();
-        for g in &mut groups {
-            g.sort_unstable();
-        }
+        // a sentence and its own clause or quote in one group are one
+        // place: keep the first (the sentence; statements come in order)
+        let mut groups: Vec<Vec<Key>> = by_root
+            .into_values()
+            .map(|mut g| {
+                g.sort_unstable();
+                let mut kept: Vec<(Key, Span)> = Vec::with_capacity(g.len());
+                for k in g {
+                    let Some(sp) = self.span_of(k) else { continue };
+                    if !kept.iter().any(|(o, osp)| o.0 == k.0 && osp.overlaps(sp)) {
+                        kept.push((k, sp));
+                    }
+                }
+                kept.into_iter().map(|(k, _)| k).collect::<Vec<Key>>()
+            })
+            .filter(|g| g.len() >= 2)
+            .collect();
         groups.sort_unstable();
         groups
     }
@@ -262,6 +331,7 @@ impl ClaimIndex {
         }
         self.docs.insert(doc, claims);
         self.cache.get_mut().clear();
+        self.direct_cache.get_mut().clear();
     }
 
     fn unindex(&mut self, doc: DocId) {
@@ -303,6 +373,7 @@ impl ClaimIndex {
             }
         }
         self.cache.get_mut().clear();
+        self.direct_cache.get_mut().clear();
     }
 
     /// Add to `out` every document linked to a statement of `doc`.
@@ -311,13 +382,15 @@ impl ClaimIndex {
             return;
         };
         for s in 0..claims.statements.len() as u32 {
-            for l in self.compute_links(doc, s) {
+            for l in self.direct(doc, s).iter() {
                 out.insert(l.doc);
             }
         }
     }
 
-    fn compute_links(&self, doc: DocId, statement: u32) -> Vec<Link> {
+    /// Every statement scoring at least the mutual-best threshold with this
+    /// one, best first.
+    fn compute_scored(&self, doc: DocId, statement: u32) -> Vec<Link> {
         let Some(claims) = self.docs.get(&doc) else {
             return Vec::new();
         };
@@ -361,12 +434,7 @@ impl ClaimIndex {
                 continue;
             }
             let c = similarity::compare(&me.features, &other.features, |t, cl| self.weight(t, cl));
-            let threshold = if me.is_clause() || other.is_clause() {
-                similarity::CLAUSE_THRESHOLD
-            } else {
-                similarity::THRESHOLD
-            };
-            if c.score >= threshold {
+            if c.score >= similarity::mutual_threshold(me.is_clause() || other.is_clause()) {
                 links.push((
                     Link {
                         doc: k.0,

@@ -18,6 +18,35 @@ pub const THRESHOLD: f32 = 0.5;
 /// often than whole sentences do.
 pub const CLAUSE_THRESHOLD: f32 = 0.6;
 
+/// Link two statements that are each other's best match at or above this
+/// score (plus the clause margin when either is a clause).
+pub const MUTUAL_THRESHOLD: f32 = 0.40;
+
+/// Whether mutual best matches inside one document link too. Off: in a
+/// transcript both speakers keep returning to the same topics, and on the
+/// sample corpus the within-document mutual links were wrong about as often
+/// as right (claim-link precision 0.72 instead of 0.86 for recall 0.115
+/// instead of 0.067).
+pub const MUTUAL_WITHIN_DOCUMENT: bool = false;
+
+/// A mutual best match below the threshold needs this many shared words.
+pub const MUTUAL_MIN_SHARED_WORDS: usize = 3;
+
+/// The linking threshold for a pair, one of them a clause or not.
+pub fn threshold(clause: bool) -> f32 {
+    if clause { CLAUSE_THRESHOLD } else { THRESHOLD }
+}
+
+/// The mutual-best threshold for a pair, one of them a clause or not.
+pub fn mutual_threshold(clause: bool) -> f32 {
+    MUTUAL_THRESHOLD
+        + if clause {
+            CLAUSE_THRESHOLD - THRESHOLD
+        } else {
+            0.0
+        }
+}
+
 /// A statement needs this many content terms to take part in links: fewer
 /// ("The Russian Federation.") say too little to be a claim.
 pub const MIN_CONTENT_TERMS: usize = 4;
@@ -29,8 +58,9 @@ pub const MIN_CLAUSE_TERMS: usize = 5;
 /// terms in the shorter statement, and this many less two shared pairs.
 pub const MIN_COPY_TERMS: usize = 6;
 
-/// At least this many shared terms must be words or numbers, not names:
-/// two statements about the same people are not the same claim.
+/// At least this many shared terms must be words, not names or numbers:
+/// two statements about the same people, or two datelines, are not the
+/// same claim.
 pub const MIN_SHARED_WORDS: usize = 2;
 
 /// At least this many content terms must be shared.
@@ -67,6 +97,8 @@ pub struct Comparison {
     /// Shared adjacent-term pairs over the shorter statement's pairs.
     pub order: f32,
     pub shared_terms: usize,
+    /// Shared terms that are words (synonyms included), not names or numbers.
+    pub shared_words: usize,
 }
 
 /// Compare two statements given a term weight function.
@@ -100,7 +132,7 @@ pub fn compare(
                 if class != TermClass::Negation {
                     shared_terms += 1;
                 }
-                if matches!(class, TermClass::Word | TermClass::Number) {
+                if class == TermClass::Word {
                     shared_words += 1;
                 }
                 i += 1;
@@ -198,6 +230,7 @@ pub fn compare(
         containment,
         order,
         shared_terms,
+        shared_words,
     }
 }
 
