@@ -356,6 +356,20 @@ fn speaker_name(text: &str, run: &[Token]) -> String {
             words.clear();
         }
     }
+    // a title without a name ("the President of Russia"): the whole phrase
+    let connected = run
+        .iter()
+        .any(|t| t.is_word() && !t.is_capitalized() && lower_eq(t.text(text), NAME_CONNECTORS));
+    if connected && words.len() == 1 && run.len() > 1 {
+        let first = run[0];
+        let last = run[run.len() - 1];
+        let span = Span::new(first.span.start as usize, last.span.end as usize);
+        return span
+            .of(text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let n = words.len();
     let take = if n >= 3 && words[n - 2].text(text).chars().count() == 1 {
         3
@@ -418,10 +432,23 @@ fn speaker_before(text: &str, toks: &[Token], lo: usize, end: usize) -> Option<(
         let name = speaker_name(text, &toks[s..e]);
         return (!name.is_empty()).then_some((Who::Named(name), s));
     }
+    // "Lukashenko thanked Putin and said": the name that opens the clause
+    if lower_eq(last.text(text), &["and", "but", "then"]) {
+        let first = toks[lo];
+        if first.is_word() && first.is_capitalized() && !lower_eq(first.text(text), DETERMINERS) {
+            let mut s = lo;
+            while s < e && toks[s].is_word() && toks[s].is_capitalized() {
+                s += 1;
+            }
+            let name = speaker_name(text, &toks[lo..s]);
+            return (!name.is_empty()).then_some((Who::Named(name), e - 1));
+        }
+        return None;
+    }
     // "the Belarusian leader said": a short determiner phrase
     for s in (lo..e - 1).rev().take(5) {
         let t = toks[s];
-        if !t.is_word() {
+        if !t.is_word() || lower_eq(t.text(text), &["and", "or", "but", "that", "to"]) {
             return None;
         }
         if lower_eq(t.text(text), DETERMINERS) {
@@ -696,9 +723,18 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
                 last_named = Some((si, n.clone()));
                 Some(n)
             }
+            // "he said" is the last named speaker when nothing but quoted
+            // speech came between
             Some(Who::Pronoun) => last_named
                 .as_ref()
-                .filter(|(at, _)| si - at <= 4)
+                .filter(|(at, _)| {
+                    ranges[at + 1..si].iter().all(|&(x, y)| {
+                        toks[x..y]
+                            .iter()
+                            .position(|t| t.is_word())
+                            .is_some_and(|w| quoted[x + w])
+                    })
+                })
                 .map(|(_, n)| n.clone()),
             None => None,
         };

@@ -244,3 +244,87 @@ fn terms_past_the_postings_cap_find_no_candidates() {
     assert!(c.index.links(2, 0).is_empty());
     assert!(c.index.links(1, 5).is_empty());
 }
+
+#[test]
+fn never_panics_on_arbitrary_text() {
+    // a small deterministic generator over characters that stress the
+    // tokenizer, the sentence splitter, quotes, labels and numbers
+    const PIECES: &[&str] = &[
+        "a",
+        "Putin",
+        "said",
+        " ",
+        " ",
+        "\n",
+        "\n\n",
+        ".",
+        "?",
+        "!",
+        ",",
+        ";",
+        ":",
+        "\"",
+        "“",
+        "”",
+        "«",
+        "»",
+        "'",
+        "’",
+        "(",
+        ")",
+        "[",
+        "]",
+        "–",
+        "-",
+        "…",
+        "2,000",
+        "5.7",
+        "80th",
+        "Mr.",
+        "U.S.",
+        "Лукашенко",
+        "🙂",
+        "é",
+        "\u{301}",
+        "\r",
+        "\t",
+        "that",
+        "and",
+        "not",
+        "won't",
+        "Question",
+        "* * *",
+        "according to",
+        "X:",
+        "said the leader",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut index = ClaimIndex::default();
+    for doc in 0..300u32 {
+        let len = (next() % 120) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let (st, claims) = analyse(&text);
+        for s in &st {
+            assert!(s.span.end as usize <= text.len());
+            assert!(text.is_char_boundary(s.span.start as usize));
+            assert!(text.is_char_boundary(s.span.end as usize));
+        }
+        let id = doc % 40;
+        index.update(id, Arc::new(claims));
+        for s in 0..st.len() as u32 {
+            let _ = index.links(id, s);
+        }
+        if doc % 7 == 0 {
+            index.remove((doc + 3) % 40);
+        }
+    }
+    let _ = index.groups();
+}
