@@ -637,6 +637,15 @@ fn span_of(toks: &[Token], a: usize, b: usize) -> Span {
     Span::new(toks[a].span.start as usize, toks[b - 1].span.end as usize)
 }
 
+/// A pronoun is resolved across at most this many sentences.
+const MAX_PRONOUN_DISTANCE: usize = 40;
+
+/// The quotation region (sorted, disjoint token ranges) holding token `tok`.
+fn region_at(regions: &[(usize, usize)], tok: usize) -> Option<usize> {
+    let i = regions.partition_point(|r| r.0 <= tok).checked_sub(1)?;
+    (tok < regions[i].1).then_some(i)
+}
+
 /// Segment a document into statements. Sentences come first in text order,
 /// each followed by its quoted clauses.
 pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement> {
@@ -655,6 +664,10 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
         }
     }
     let transcript = labels.len() >= 2;
+    let mut label_at: Vec<Option<u32>> = vec![None; toks.len()];
+    for (li, l) in labels.iter().enumerate() {
+        label_at[l.0] = Some(li as u32);
+    }
     // turn_of[token] = index into labels
     let mut turn_of: Vec<Option<u32>> = vec![None; toks.len()];
     for (li, &(start, _, _)) in labels.iter().enumerate() {
@@ -680,7 +693,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
                 let cur = turn_of[k];
                 let mut j = k;
                 while j < toks.len() && turn_of[j] == cur && cur.is_some() {
-                    if labels.iter().any(|l| l.0 == j) {
+                    if label_at[j].is_some() {
                         break;
                     }
                     turn_of[j] = None;
@@ -728,12 +741,13 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
             Some(Who::Pronoun) => last_named
                 .as_ref()
                 .filter(|(at, _)| {
-                    ranges[at + 1..si].iter().all(|&(x, y)| {
-                        toks[x..y]
-                            .iter()
-                            .position(|t| t.is_word())
-                            .is_some_and(|w| quoted[x + w])
-                    })
+                    si - at <= MAX_PRONOUN_DISTANCE
+                        && ranges[at + 1..si].iter().all(|&(x, y)| {
+                            toks[x..y]
+                                .iter()
+                                .position(|t| t.is_word())
+                                .is_some_and(|w| quoted[x + w])
+                        })
                 })
                 .map(|(_, n)| n.clone()),
             None => None,
@@ -746,9 +760,9 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
             // the sentence holding the region's end speaks first ("…," X said),
             // then the one holding its start ("X said: “…")
             let holding = |tok: usize| {
-                ranges
-                    .iter()
-                    .position(|&(sa, sb)| sa <= tok && tok < sb.max(sa + 1))
+                let i = ranges.partition_point(|r| r.0 <= tok).checked_sub(1)?;
+                let (sa, sb) = ranges[i];
+                (sa <= tok && tok < sb.max(sa + 1)).then_some(i)
             };
             let end_s = holding(b.min(toks.len()).saturating_sub(1).max(a));
             let start_s = holding(a.saturating_sub(1));
@@ -774,7 +788,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
         }
         let mut a = a0;
         // leave a speaker label out of the sentence
-        if let Some(&(_, colon, _)) = labels.iter().find(|l| l.0 == a0)
+        if let Some(&(_, colon, _)) = label_at[a0].map(|li| &labels[li as usize])
             && colon < b
         {
             a = colon + 1;
@@ -787,9 +801,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
         };
         // the sentence's speaker: its turn, else its own attribution, else
         // the region it lies in
-        let in_region = regions
-            .iter()
-            .position(|&(ra, rb)| ra <= ta && tb <= rb.max(ra));
+        let in_region = region_at(&regions, ta).filter(|&r| tb <= regions[r].1);
         let speaker = turn_name(ta)
             .or_else(|| sent_who[si].clone())
             .or_else(|| in_region.and_then(|r| region_who[r].clone()));
@@ -805,9 +817,10 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
         // quoted clauses that are a proper part of the sentence
         let words_in = |x: usize, y: usize| toks[x..y].iter().filter(|t| !t.is_punct()).count();
         let sentence_words = words_in(ta, tb);
-        for (ri, &(ra, rb)) in regions.iter().enumerate() {
-            if rb <= ta || ra >= tb {
-                continue;
+        let first = regions.partition_point(|r| r.1 <= ta);
+        for (ri, &(ra, rb)) in regions.iter().enumerate().skip(first) {
+            if ra >= tb {
+                break;
             }
             let (qa, qb) = (ra.max(ta), rb.min(tb));
             let Some((qa, qb)) = trim_range(text, toks, qa, qb) else {
@@ -842,7 +855,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
             if n < MIN_CLAUSE_WORDS || n >= sentence_words || quote_spans.contains(&span) {
                 continue;
             }
-            let in_quote = regions.iter().position(|&(ra, rb)| ra <= ca && cb <= rb);
+            let in_quote = region_at(&regions, ca).filter(|&r| cb <= regions[r].1);
             let speaker = in_quote
                 .and_then(|r| region_who[r].clone())
                 .or_else(|| turn_name(ca))
