@@ -140,11 +140,12 @@ impl ClaimIndex {
 
     /// The direct links of a statement, best first, memoised until the
     /// next edit: every statement scoring at or above the threshold with it,
-    /// and those in other documents at or above the lower mutual threshold
-    /// that are its best match while it is theirs (as in sentence
-    /// alignment: a translation or rewrite of a quote is the closest thing
-    /// to it in the other article, while a sentence that only shares a
-    /// topic has closer neighbours). Symmetric: `b` is among `a`'s direct
+    /// and those at or above the lower mutual threshold that are its best
+    /// match while it is theirs (as in sentence alignment: a translation or
+    /// rewrite of a quote is the closest thing to it in the other article,
+    /// while a sentence that only shares a topic has closer neighbours),
+    /// in other documents or, within one document, said by the same named
+    /// speaker (a quote and its report in narration). Symmetric: `b` is among `a`'s direct
     /// links exactly when `a` is among `b`'s.
     fn direct(&self, doc: DocId, statement: u32) -> Arc<[Link]> {
         let key = (doc, statement);
@@ -158,7 +159,7 @@ impl ClaimIndex {
             .filter(|l| {
                 let clause = me || self.clause_flag((l.doc, l.statement));
                 l.score >= similarity::threshold(clause)
-                    || ((l.doc != doc || similarity::MUTUAL_WITHIN_DOCUMENT)
+                    || ((l.doc != doc || self.same_speaker(key, (l.doc, l.statement)))
                         && self.mutual_best(key, (l.doc, l.statement))
                         && self
                             .compare(key, (l.doc, l.statement))
@@ -195,6 +196,17 @@ impl ClaimIndex {
                 }
         };
         best_overlaps(a, b) && best_overlaps(b, a)
+    }
+
+    /// Do two statements have the same named speaker?
+    fn same_speaker(&self, a: Key, b: Key) -> bool {
+        let speaker = |k: Key| {
+            self.docs
+                .get(&k.0)
+                .and_then(|c| c.statements.get(k.1 as usize))
+                .and_then(|s| s.speaker)
+        };
+        speaker(a).is_some() && speaker(a) == speaker(b)
     }
 
     fn clause_flag(&self, k: Key) -> bool {

@@ -32,6 +32,9 @@ pub struct StatementClaims {
     /// The enclosing statement, as in [`Statement::parent`].
     pub parent: Option<u32>,
     pub kind: StatementKind,
+    /// The speaker's last name, lowercase, hashed ("Aleksandr Lukashenko"
+    /// and "Lukashenko" agree).
+    pub speaker: Option<u64>,
     pub features: Features,
 }
 
@@ -76,11 +79,22 @@ impl DocClaims {
                     span: s.span,
                     parent: s.parent,
                     kind: s.kind,
+                    speaker: s.speaker.as_deref().and_then(speaker_key),
                     features,
                 })
                 .collect(),
         }
     }
+}
+
+/// The key of a speaker: the last word of the name, lowercase. Descriptions
+/// ("the Belarusian leader") give none: they cannot be told apart.
+fn speaker_key(name: &str) -> Option<u64> {
+    if name.starts_with(|c: char| c.is_lowercase()) {
+        return None;
+    }
+    let last = name.split_whitespace().last()?;
+    Some(normalize::hash_str(&last.to_lowercase()))
 }
 
 /// A link from one statement to another that makes the same claim.

@@ -22,13 +22,6 @@ pub const CLAUSE_THRESHOLD: f32 = 0.6;
 /// score (plus the clause margin when either is a clause).
 pub const MUTUAL_THRESHOLD: f32 = 0.40;
 
-/// Whether mutual best matches inside one document link too. Off: in a
-/// transcript both speakers keep returning to the same topics, and on the
-/// sample corpus the within-document mutual links were wrong about as often
-/// as right (claim-link precision 0.72 instead of 0.86 for recall 0.115
-/// instead of 0.067).
-pub const MUTUAL_WITHIN_DOCUMENT: bool = false;
-
 /// A mutual best match below the threshold needs this many shared words.
 pub const MUTUAL_MIN_SHARED_WORDS: usize = 3;
 

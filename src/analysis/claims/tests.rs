@@ -328,3 +328,23 @@ fn never_panics_on_arbitrary_text() {
     }
     let _ = index.groups();
 }
+
+#[test]
+fn a_quote_and_its_report_in_narration() {
+    // written for this test: the narrator reports what the speaker then
+    // says in his own words, in one article
+    let report = "Putin said that frequent meetings of the presidents were needed because of the tense situation.";
+    let quote = "Given the pressure, the presidents have to meet often to coordinate their actions in this tense situation";
+    let text = format!("{report} Trade grew by six percent last year. “{quote},” Putin added.");
+    let c = Corpus::new(&[&text]);
+    let (r, q) = (c.find(1, report), c.find(1, quote));
+    let score = c.index.compare((1, r), (1, q)).unwrap().score;
+    // below the threshold for any two statements...
+    assert!(score < super::similarity::THRESHOLD, "{score}");
+    // ...but each is the other's best match, from one speaker
+    assert!(c.index.is_linked((1, r), (1, q)));
+    // from another speaker in the same article they are not linked
+    let text = text.replace("” Putin added.", "” Lukashenko added.");
+    let c = Corpus::new(&[&text]);
+    assert!(!c.index.is_linked((1, r), (1, q)));
+}
