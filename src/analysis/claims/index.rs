@@ -33,6 +33,10 @@ const MIN_CANDIDATE_TERMS: u32 = 2;
 /// A link found through another statement scores this much less.
 const HOP_PENALTY: f32 = 0.1;
 
+/// At most this many candidates of a statement are scored, those sharing
+/// the most (rarity-weighted) indexed terms.
+pub const MAX_CANDIDATES: usize = 256;
+
 /// A claim group is explored up to this many statements.
 const MAX_GROUP: usize = 256;
 
@@ -412,8 +416,8 @@ impl ClaimIndex {
         if !me.linkable() {
             return Vec::new();
         }
-        // accumulate shared indexed terms per candidate
-        let mut acc: FxHashMap<Key, u32> = FxHashMap::default();
+        // accumulate shared indexed terms per candidate, with their rarity
+        let mut acc: FxHashMap<Key, (u32, f32)> = FxHashMap::default();
         let words = me
             .features
             .terms
@@ -427,15 +431,28 @@ impl ClaimIndex {
             if list.len() >= MAX_POSTINGS {
                 continue;
             }
+            let rarity = similarity::idf(list.len() as u32, self.n.max(list.len() as u32));
             for &k in list {
-                *acc.entry(k).or_default() += 1;
+                let e = acc.entry(k).or_default();
+                e.0 += 1;
+                e.1 += rarity;
             }
         }
+        let mut cands: Vec<(Key, f32)> = acc
+            .into_iter()
+            .filter(|&(k, (count, _))| count >= MIN_CANDIDATE_TERMS && k != (doc, statement))
+            .map(|(k, (_, w))| (k, w))
+            .collect();
+        // score only the candidates sharing the most weight: a statement
+        // repeated in thousands of places stays cheap to query
+        if cands.len() > MAX_CANDIDATES {
+            cands.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
+                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+            });
+            cands.truncate(MAX_CANDIDATES);
+        }
         let mut links: Vec<(Link, u32, u32)> = Vec::new();
-        for (k, count) in acc {
-            if count < MIN_CANDIDATE_TERMS || k == (doc, statement) {
-                continue;
-            }
+        for (k, _) in cands {
             let Some(oc) = self.docs.get(&k.0) else {
                 continue;
             };
