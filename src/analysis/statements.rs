@@ -198,7 +198,16 @@ const NON_SPEAKER_LABELS: &[&str] = &[
 const PRONOUNS: &[&str] = &["he", "she", "they"];
 
 fn lower_eq(s: &str, list: &[&str]) -> bool {
-    list.iter().any(|w| w.eq_ignore_ascii_case(s))
+    // most words are longer than any listed one or start with another letter
+    let Some(&first) = s.as_bytes().first() else {
+        return list.contains(&"");
+    };
+    let first = first.to_ascii_lowercase();
+    list.iter().any(|w| {
+        w.len() == s.len()
+            && w.as_bytes().first().map(u8::to_ascii_lowercase) == Some(first)
+            && w.eq_ignore_ascii_case(s)
+    })
 }
 
 /// Role of a quotation mark token.
@@ -966,7 +975,11 @@ fn clauses(
             "–" | "—" | "-" => t.space_before() && next.is_some_and(|n| n.space_before()),
             "," => {
                 // ", BelTA reports.": a closing attribution ends the clause
-                let rest: Vec<&Token> = toks[k + 1..b].iter().filter(|t| t.is_word()).collect();
+                let rest: Vec<&Token> = toks[k + 1..b]
+                    .iter()
+                    .filter(|t| t.is_word())
+                    .take(5)
+                    .collect();
                 if rest.len() <= 4 && rest.iter().any(|t| lower_eq(t.text(text), SPEECH_VERBS)) {
                     out.push((start, k));
                     start = b;

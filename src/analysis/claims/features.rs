@@ -151,6 +151,7 @@ pub fn build(
     let terms = token_terms(text, toks, entities);
     let mut buf_terms: Vec<(TermId, TermClass)> = Vec::new();
     let mut buf_pairs: Vec<u64> = Vec::new();
+    let mut buf_concepts: Vec<(Concept, TermId)> = Vec::new();
     statements
         .iter()
         .map(|st| {
@@ -183,17 +184,17 @@ pub fn build(
             buf_terms.dedup_by_key(|x| x.0);
             buf_pairs.sort_unstable();
             buf_pairs.dedup();
-            let mut concepts: Vec<(Concept, TermId)> = Vec::new();
+            buf_concepts.clear();
             for &(t, class) in &buf_terms {
                 if class == TermClass::Word {
-                    concepts.extend(synonyms::concepts(t).iter().map(|&c| (c, t)));
+                    buf_concepts.extend(synonyms::concepts(t).iter().map(|&c| (c, t)));
                 }
             }
-            concepts.sort_unstable();
+            buf_concepts.sort_unstable();
             Features {
                 terms: buf_terms.as_slice().into(),
                 bigrams: buf_pairs.as_slice().into(),
-                concepts: concepts.into_boxed_slice(),
+                concepts: buf_concepts.as_slice().into(),
             }
         })
         .collect()

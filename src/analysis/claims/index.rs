@@ -27,8 +27,9 @@ use crate::analysis::span::Span;
 /// Postings of a term stop growing at this length.
 pub const MAX_POSTINGS: usize = 2000;
 
-/// Candidates must share this many indexed terms before they are scored.
-const MIN_CANDIDATE_TERMS: u32 = 2;
+/// Candidates must share this many indexed terms (outside the query's most
+/// common ones) before they are scored.
+const MIN_CANDIDATE_TERMS: u32 = 1;
 
 /// A link found through another statement scores this much less.
 const HOP_PENALTY: f32 = 0.1;
@@ -418,13 +419,20 @@ impl ClaimIndex {
         }
         // accumulate shared indexed terms per candidate, with their rarity
         let mut acc: FxHashMap<Key, (u32, f32)> = FxHashMap::default();
-        let words = me
+        // prefix filter: a pair must share MIN_SHARED_TERMS terms, so it
+        // shares one outside the statement's MIN_SHARED_TERMS - 1 most
+        // common terms; their (longest) postings need not be read
+        let mut words: Vec<(usize, TermId)> = me
             .features
             .terms
             .iter()
             .filter(|t| t.1 != TermClass::Negation)
-            .map(|t| t.0);
-        for t in words.chain(concept_keys(&me.features)) {
+            .filter_map(|t| Some((self.postings.get(&t.0)?.len(), t.0)))
+            .collect();
+        words.sort_unstable_by(|a, b| b.cmp(a));
+        let skip = (similarity::MIN_SHARED_TERMS - 1).min(words.len());
+        let rarest = words[skip..].iter().map(|w| w.1);
+        for t in rarest.chain(concept_keys(&me.features)) {
             let Some(list) = self.postings.get(&t) else {
                 continue;
             };

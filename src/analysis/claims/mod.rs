@@ -2,10 +2,17 @@
 //! index over normalised terms and scored with a calibrated similarity.
 //!
 //! - [`normalize`]: words to terms (stems, stop words, numbers, negation).
-//! - [`features`]: a statement's terms and word-order pairs.
-//! - [`similarity`]: the score of two statements and the linking threshold.
+//! - [`synonyms`]: WordNet-derived synonym concepts of words.
+//! - [`features`]: a statement's terms, word-order pairs and concepts.
+//! - [`similarity`]: the score of two statements and the linking thresholds.
 //! - [`index`]: the corpus-wide inverted index that finds candidates and
 //!   answers links and groups, updated one document at a time.
+//!
+//! Two statements are linked when their score reaches
+//! [`similarity::THRESHOLD`] (higher for clauses), or, at a lower score,
+//! when each is the other's best match and they are in different documents
+//! or said by the same named speaker. `links` adds one hop through the claim
+//! group; `groups` are the connected components.
 
 pub mod features;
 pub mod index;
