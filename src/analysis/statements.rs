@@ -20,6 +20,10 @@
 //! Every statement span is tight: a speaker label, quotation marks and the
 //! commas that glue a quote to its attribution are left out.
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+
 use super::span::Span;
 use super::tokens::{Token, TokenKind};
 
@@ -196,6 +200,20 @@ const NON_SPEAKER_LABELS: &[&str] = &[
 
 /// Pronouns that stand for the last named speaker.
 const PRONOUNS: &[&str] = &["he", "she", "they"];
+
+/// Is `s` (any case) one of the speech verbs? A hashed lookup: it is asked
+/// for every word outside quotes.
+fn is_speech_verb(s: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    let set = SET.get_or_init(|| SPEECH_VERBS.iter().copied().collect());
+    let mut buf = [0u8; 16];
+    let Some(dst) = buf.get_mut(..s.len()) else {
+        return false;
+    };
+    dst.copy_from_slice(s.as_bytes());
+    dst.make_ascii_lowercase();
+    std::str::from_utf8(dst).is_ok_and(|w| set.contains(w))
+}
 
 fn lower_eq(s: &str, list: &[&str]) -> bool {
     // most words are longer than any listed one or start with another letter
@@ -587,7 +605,7 @@ fn attribution(
             }
             continue;
         }
-        if !lower_eq(s, SPEECH_VERBS) {
+        if !is_speech_verb(s) {
             continue;
         }
         // "pointed out": only with "out"
@@ -980,7 +998,7 @@ fn clauses(
                     .filter(|t| t.is_word())
                     .take(5)
                     .collect();
-                if rest.len() <= 4 && rest.iter().any(|t| lower_eq(t.text(text), SPEECH_VERBS)) {
+                if rest.len() <= 4 && rest.iter().any(|t| is_speech_verb(t.text(text))) {
                     out.push((start, k));
                     start = b;
                     break;

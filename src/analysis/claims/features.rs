@@ -161,7 +161,8 @@ pub fn build(
             buf_pairs.clear();
             let mut negated = false;
             let mut prev: Option<TermId> = None;
-            for (k, tt) in terms.iter().enumerate().take(b).skip(a) {
+            for (k, tt) in terms.get(a..b).unwrap_or(&[]).iter().enumerate() {
+                let k = a + k;
                 if skip.0 <= k && k < skip.1 {
                     continue;
                 }
