@@ -237,9 +237,6 @@ fn mark_start(text: &str, toks: &mut [Token], sp: Span) {
     // scanning from the beginning (which made splitting quadratic)
     let first = toks.partition_point(|t| t.span.start < sp.start);
     for t in toks[first..].iter_mut() {
-        if t.span.start < sp.start {
-            continue;
-        }
         if t.span.start >= sp.end {
             break;
         }
