@@ -128,6 +128,15 @@ fn write_report(
     Ok(())
 }
 
+/// "1 file", "2 files".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 fn common_base(paths: &[PathBuf]) -> PathBuf {
     match paths {
         [one] if one.is_dir() => one.clone(),
@@ -210,16 +219,15 @@ impl Report<'_> {
         writeln!(out, "\nentities: {}", ents.len())?;
         for e in ents {
             let mut files: Vec<u32> = e.mentions.iter().map(|m| m.0).collect();
-            files.dedup();
             files.sort_unstable();
             files.dedup();
             let kind = e.kind.map(|k| k.as_str()).unwrap_or("entity");
             write!(
                 out,
-                "  {} ({kind}): {} mentions in {} files",
+                "  {} ({kind}): {} in {}",
                 e.canonical,
-                e.mentions.len(),
-                files.len()
+                plural(e.mentions.len(), "mention"),
+                plural(files.len(), "file")
             )?;
             let aliases: Vec<&str> = e
                 .aliases
