@@ -1425,6 +1425,29 @@ pub(crate) fn figures(
     let stmt_index = StatementIndex::new(statements);
     let mut out = Vec::with_capacity(raws.len());
     let mut sent = 0usize;
+    // a bare decimal takes the unit of the next figure of its sentence:
+    // "her tax rate was 35.72, and … a combined rate of 45.8 percent"
+    let sentence_of = |r: &Raw| {
+        let at = toks[r.start.min(toks.len() - 1)].span.start;
+        sentences.partition_point(|s| s.end <= at)
+    };
+    for i in 0..raws.len().saturating_sub(1) {
+        let (a, b) = (&raws[i], &raws[i + 1]);
+        let decimal = a.value.fract() != 0.0 && a.form == Form::Digits;
+        if a.unit.dim == Dim::Count
+            && a.noun.is_none()
+            && decimal
+            && !matches!(b.unit.dim, Dim::Count | Dim::Date | Dim::Ordinal)
+            && sentence_of(a) == sentence_of(b)
+            && a.value > 0.0
+            && b.value > 0.0
+            && a.value / b.value <= 3.0
+            && b.value / a.value <= 3.0
+        {
+            let u = b.unit;
+            raws[i].unit = u;
+        }
+    }
     // the last figure with a unit, for elliptical amounts: "just over 51
     // billion" after "$50 billion" is in dollars too
     let mut last_unit: Option<(usize, Unit, f64)> = None;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::Figure;
-use super::link::{comparable_pair, dated_uniquely, disagree, same_by_description};
+use super::link::{comparable_pair, dated_uniquely, disagree, same_by_description, same_magnitude};
 use crate::analysis::entities::DocId;
 
 /// Do two statements, each as (document, statement index), make the same claim?
@@ -76,7 +76,7 @@ fn same_quantity_across(
     b: &Figure,
     same_claim: &SameClaim,
 ) -> bool {
-    if !cross_candidates(a, b) {
+    if !cross_candidates(a, b) || !same_magnitude(a, b) {
         return false;
     }
     if claimed_alike(da, a, db, b, same_claim) {

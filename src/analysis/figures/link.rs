@@ -66,14 +66,16 @@ pub fn strong_local(a: &Figure, b: &Figure) -> bool {
     n >= 3 && s >= 0.3
 }
 
-/// Stated values within a factor of ten: weak evidence never links "four
-/// hours" with "twenty years".
+/// Stated values within a factor of three. Two reports of one quantity
+/// rarely differ by more; figures further apart are nearly always two
+/// quantities the matching conflated ("four hours" and "twenty years",
+/// eight years' earnings and three years' fees).
 pub fn same_magnitude(a: &Figure, b: &Figure) -> bool {
     let (x, y) = (a.value.abs(), b.value.abs());
     if x == 0.0 || y == 0.0 || a.dim == Dim::Date {
         return true;
     }
-    x / y <= 10.0 && y / x <= 10.0
+    x / y <= 3.0 && y / x <= 3.0
 }
 
 /// Dates are compared only when they belong to a named instrument (a
@@ -405,10 +407,12 @@ fn headline_links(figs: &[Figure], lede_end: u32, links: &mut Vec<(usize, usize)
 /// Number the figures of one key within each statement (see
 /// [`Figure::twins`]).
 fn count_twins(figs: &mut [Figure]) {
+    // by sentence: a claim link may join a quote or a clause, or the
+    // sentence around it; pairing by the sentence's order is the safe one
     let mut groups: FxHashMap<(u32, &str, &str), Vec<usize>> = FxHashMap::default();
     for (i, f) in figs.iter().enumerate() {
-        if let (Some(s), Some((u, t))) = (f.statement, f.key()) {
-            groups.entry((s, u, t)).or_default().push(i);
+        if let Some((u, t)) = f.key() {
+            groups.entry((f.sentence, u, t)).or_default().push(i);
         }
     }
     let twins: Vec<(usize, (u8, u8))> = groups

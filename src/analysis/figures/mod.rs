@@ -106,9 +106,9 @@ pub struct Figure {
     pub statement: Option<u32>,
     /// The statement enclosing that one (a quote's sentence), if any.
     pub outer_statement: Option<u32>,
-    /// How many figures of its quantity key its innermost statement holds,
-    /// and which of them it is (0-based): linked statements pair their
-    /// figures of one key in order.
+    /// How many figures of its quantity key its sentence holds, and which
+    /// of them it is (0-based): statements that make the same claim pair
+    /// their figures of one key in order.
     pub twins: (u8, u8),
     pub dim: Dim,
     /// The unit as written, normalised ("km", "tonne", "year", "USD").
