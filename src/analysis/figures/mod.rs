@@ -1,14 +1,18 @@
 //! Figures: numbers with their units, qualifiers and what they measure, and
 //! the conflicts between figures that measure the same thing.
 //!
-//! Per document, [`extract`] reads every figure ([`extract`] module: numbers,
-//! units, hedges, ranges, dates), works out what each one measures
-//! ([`measure`]: the counted thing, the context words, markers such as "these
-//! 30 days" or "earlier"), and links the figures of the document that give
-//! the same quantity ([`link`]: anaphora, restatement, re-mention, headline
-//! support, shared description). Across documents, [`index::FigureIndex`]
-//! buckets figures by a quantity key (unit and measured thing) so that an
-//! edit re-checks only the figures that could be about the same thing.
+//! Per document, [`extract()`] reads every figure ([`numbers`]: numbers in
+//! digits and words; [`units`]: units and currencies; [`interval`]: hedges
+//! and the intervals they give; [`crate::analysis::dates`]: dates;
+//! [`extract`](mod@extract): the scan that puts them together), works out
+//! what each one measures ([`measure`]: the counted thing, the context
+//! words, markers such as "these 30 days" or "earlier"), and links the
+//! figures of the document that give the same quantity ([`link`]: anaphora,
+//! restatement, re-mention, headline support, shared description). Word
+//! classes come from one lookup per word ([`lexicon`]). Across documents,
+//! [`index::FigureIndex`] buckets figures by a quantity key (unit and
+//! measured thing) so that an edit re-checks only the figures that could be
+//! about the same thing; [`render`] writes figures back as text.
 //!
 //! Two figures conflict when they give the same quantity and the intervals
 //! of values they admit ([`interval`]) have nothing in common: "24 million

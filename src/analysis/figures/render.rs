@@ -55,13 +55,42 @@ fn needed_decimals(v: f64) -> usize {
     3
 }
 
-/// A number in the readable default style ("2,000", "5.7", "1.375").
+/// A number in the readable default style ("2,000", "5.7", "1.375"), to
+/// six significant digits (interval ends carry tiny offsets).
 pub fn plain(v: f64) -> String {
     if !v.is_finite() {
         return if v > 0.0 { "∞".into() } else { "-∞".into() };
     }
-    let sep = if v.abs() >= 10000.0 { Some(',') } else { None };
+    let v = significant(v, 6);
+    let sep = if v.abs() >= 1000.0 { Some(',') } else { None };
     format_number(v, needed_decimals(v), sep)
+}
+
+fn significant(v: f64, digits: i32) -> f64 {
+    if v == 0.0 {
+        return 0.0;
+    }
+    let mag = v.abs().log10().floor() as i32;
+    let scale = 10f64.powi(digits - 1 - mag);
+    (v * scale).round() / scale
+}
+
+/// A unit name for a value: "3 years", "1 year", "2 feet", "5 km".
+fn unit_for(name: &str, v: f64) -> String {
+    if (v - 1.0).abs() < 1e-9
+        || name.len() <= 3
+        || !name.chars().all(|c| c.is_ascii_lowercase() || c == ' ')
+    {
+        return name.to_string();
+    }
+    match name {
+        "foot" => "feet".into(),
+        "inch" => "inches".into(),
+        "century" => "centuries".into(),
+        "square foot" => "square feet".into(),
+        "cubic foot" => "cubic feet".into(),
+        n => format!("{n}s"),
+    }
 }
 
 const ONES: [&str; 20] = [
@@ -153,13 +182,20 @@ fn value_text(f: &Figure, base_value: f64) -> String {
     match f.dim {
         Dim::Money => format!("{} {}{}", f.shown_unit, num, scale),
         Dim::Percent => format!("{num}{scale}%"),
-        Dim::Count => {
-            let what = f.thing.as_deref().unwrap_or("");
-            let what = what.split(':').next().unwrap_or(what);
-            format!("{num}{scale} {what}").trim_end().to_string()
+        Dim::PercentPoint => format!("{num}{scale} percentage points"),
+        Dim::Count => format!("{num}{scale}"),
+        Dim::Ordinal => {
+            let n = v.round() as i64;
+            let suffix = match (n % 10, n % 100) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            };
+            format!("{n}{suffix}")
         }
-        Dim::Ordinal => format!("#{num}"),
-        _ => format!("{num}{scale} {}", f.shown_unit),
+        _ => format!("{num}{scale} {}", unit_for(f.shown_unit, v)),
     }
 }
 

@@ -374,6 +374,163 @@ fn index_skips_documents_with_other_values_for_the_key() {
     assert!(ix.conflicts(2, &never).is_empty());
 }
 
+/// Pseudo-random documents built from fragments that stress the number,
+/// date and unit grammars, run through extraction, rendering and the index.
+#[test]
+fn random_documents_never_panic() {
+    const FRAGMENTS: &[&str] = &[
+        "1",
+        "2,000",
+        "5.7",
+        "1.375",
+        "12,34,567",
+        "1.111,11",
+        "0",
+        "00",
+        "9/11",
+        "½",
+        "-",
+        "–",
+        "—",
+        ".",
+        ",",
+        ":",
+        ";",
+        "(",
+        ")",
+        "$",
+        "€",
+        "£",
+        "US",
+        "$",
+        "%",
+        "percent",
+        "per",
+        "cent",
+        "million",
+        "bn",
+        "k",
+        "M",
+        "km",
+        "kilometres",
+        "tonnes",
+        "of",
+        "oil",
+        "people",
+        "killed",
+        "injured",
+        "at",
+        "least",
+        "more",
+        "than",
+        "almost",
+        "about",
+        "between",
+        "and",
+        "or",
+        "to",
+        "twenty",
+        "-",
+        "eight",
+        "one",
+        "and",
+        "a",
+        "half",
+        "a",
+        "dozen",
+        "hundreds",
+        "thousand",
+        "May",
+        "9",
+        "9th",
+        "December",
+        "25",
+        "1998",
+        "2024",
+        "2026",
+        "1970s",
+        "these",
+        "days",
+        "years",
+        "ago",
+        "the",
+        "death",
+        "toll",
+        "rose",
+        "from",
+        "earlier",
+        "expected",
+        "\n",
+        "\n\n",
+        "Title",
+        "Agreement",
+        "on",
+        "Equal",
+        "Rights",
+        "specifically",
+        "roughly",
+        "Sept",
+        "a",
+        "distance",
+        "imagine",
+        "USD115",
+        "aud$",
+        "cents",
+        "dollars",
+        "pounds",
+        "m2",
+        "3/4",
+        "¾",
+        "10:32",
+        "Published",
+        "date",
+        "2020-09-14",
+        "100",
+        "200",
+        "years",
+        "of",
+        "friendship",
+        "Лукашенко",
+        "五",
+        "🙂",
+        "’s",
+        "'s",
+        "\"",
+        "“",
+        "”",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut ix = FigureIndex::default();
+    for doc in 0..3000u32 {
+        let n = (next() % 60) as usize;
+        let mut text = String::new();
+        for _ in 0..n {
+            let f = FRAGMENTS[(next() % FRAGMENTS.len() as u64) as usize];
+            let f = f.replace("\\n", "\n").replace("\\\"", "\"");
+            if next() % 4 != 0 {
+                text.push(' ');
+            }
+            text.push_str(&f);
+        }
+        let fs = figs(&text);
+        for f in &fs {
+            let _ = f.describe();
+            if let Some(g) = fs.first() {
+                let _ = f.restyle(&text, g, &text);
+            }
+        }
+        ix.update(doc % 50, std::sync::Arc::new(fs));
+        let _ = ix.conflicts(doc % 50, &never);
+        let _ = crate::analysis::dates::article_date(&text);
+    }
+}
+
 #[test]
 fn never_panics_on_odd_input() {
     let samples = [
@@ -630,6 +787,12 @@ fn bench_figures() {
             .map(|ns| ns / 1e9)
             .unwrap_or(0.0)
     };
+    if std::env::var("BENCH_ANALYZE_ONLY").is_ok() {
+        for d in &docs {
+            std::hint::black_box(crate::analysis::analyze(d, &Default::default()));
+        }
+        return;
+    }
     if let Ok(reps) = std::env::var("BENCH_WARM_ONLY") {
         for _ in 0..reps.parse::<usize>().unwrap_or(8) {
             for d in &docs {
@@ -734,4 +897,23 @@ fn bench_figures() {
         "tokenize + split sentences: {mb:.1} MB in {dt:.3} s = {:.1} MB/s",
         mb / dt
     );
+}
+
+/// Debugging aid: `describe()` of every figure of the files in `CLAIMLENS_DUMP`.
+#[test]
+#[ignore]
+fn dump_descriptions() {
+    let Ok(paths) = std::env::var("CLAIMLENS_DUMP") else {
+        return;
+    };
+    for p in paths.split(':') {
+        let text = std::fs::read_to_string(p).unwrap();
+        for f in figs(&text) {
+            println!(
+                "{:30} => {}",
+                format!("{:?}", f.span.of(&text)),
+                f.describe()
+            );
+        }
+    }
 }
