@@ -235,11 +235,14 @@ impl Step {
             let mut corpus = shared2.corpus.write();
             let mut changed = Vec::new();
             let mut removed = Vec::new();
-            for (path, text, a) in indexed {
-                if corpus.doc_id(&path).is_none() {
-                    changed.extend(corpus.upsert(path, text, Arc::new(a)));
-                }
-            }
+            // first indexing: the bulk path (claim links are computed when
+            // asked, not per loaded document)
+            let fresh: Vec<_> = indexed
+                .into_iter()
+                .filter(|(path, _, _)| corpus.doc_id(path).is_none())
+                .map(|(path, text, a)| (path, text, Arc::new(a)))
+                .collect();
+            changed.extend(corpus.upsert_many(fresh));
             for (path, res) in analysed {
                 match res {
                     Some((text, a)) => changed.extend(corpus.upsert(path, text, Arc::new(a))),
