@@ -505,6 +505,11 @@ fn keystrokes(conn: &mut Conn, plan: &Plan, args: &RunArgs) -> Result<Latency, S
 
 // ------------------------------------------------------------------ in process
 
+/// CPU seconds this process has used.
+pub fn self_cpu() -> f64 {
+    proc_cpu_seconds(std::process::id()).unwrap_or(0.0)
+}
+
 fn mbps(bytes: u64, secs: f64) -> f64 {
     bytes as f64 / 1e6 / secs.max(1e-12)
 }
@@ -573,17 +578,20 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
     }
     let sample: Vec<&str> = sample_owned.iter().map(|t| &**t).collect();
     // one core
+    let cpu = self_cpu();
     let t = Instant::now();
     for text in &sample {
         black_box(analyze(text, &cfg));
     }
     let one = t.elapsed().as_secs_f64();
+    let one_cpu = self_cpu() - cpu;
     // all cores
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| e.to_string())?;
+    let cpu = self_cpu();
     let t = Instant::now();
     pool.install(|| {
         sample.par_iter().for_each(|text| {
@@ -591,6 +599,7 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
         })
     });
     let all = t.elapsed().as_secs_f64();
+    let all_cpu = self_cpu() - cpu;
     let stages = stage_times(&sample, &cfg);
 
     // the whole corpus, as the server builds it
@@ -666,6 +675,9 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
         sample_bytes,
         one_core_mb_per_s: mbps(sample_bytes, one),
         all_cores_mb_per_s: mbps(sample_bytes, all),
+        one_core_cpu_s: one_cpu,
+        all_cores_cpu_s: all_cpu,
+        all_cores_wall_s: all,
         stages,
         analyze_total_s,
         full_analyze_s,

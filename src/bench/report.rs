@@ -123,6 +123,12 @@ pub struct InProcess {
     pub sample_bytes: u64,
     pub one_core_mb_per_s: f64,
     pub all_cores_mb_per_s: f64,
+    /// Process CPU seconds over the one-core and all-core runs: MB per
+    /// CPU-second does not depend on other load on the machine, and CPU
+    /// over wall time shows how many cores the parallel run got.
+    pub one_core_cpu_s: f64,
+    pub all_cores_cpu_s: f64,
+    pub all_cores_wall_s: f64,
     /// Single-thread seconds per analysis stage over the sample, and the
     /// whole `analyze` for comparison.
     pub stages: Vec<(String, f64)>,
@@ -158,12 +164,15 @@ pub struct External {
     pub docs: usize,
     pub bytes: u64,
     pub seconds: f64,
+    /// CPU seconds of the reference's process over the same span.
+    pub cpu_seconds: f64,
     pub mb_per_s: f64,
     pub entities: u64,
     /// claimlens `analyze` on one core over the same texts.
     pub claimlens_seconds: f64,
+    pub claimlens_cpu_seconds: f64,
     pub claimlens_mb_per_s: f64,
-    /// claimlens MB/s divided by the reference's MB/s.
+    /// claimlens MB per CPU-second divided by the reference's.
     pub ratio: f64,
 }
 
@@ -472,25 +481,31 @@ pub fn markdown_tables(r: &Report) -> String {
 
     if let Some(e) = &r.external {
         let _ = writeln!(s, "\n### Outside reference\n");
-        let _ = writeln!(s, "| | texts | MB | seconds | MB/s | entities |");
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
         let _ = writeln!(
             s,
-            "| {} | {} | {:.2} | {:.2} | {:.3} | {} |",
+            "| | texts | MB | seconds | CPU seconds | MB/s | MB per CPU-s | entities |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        let mb = e.bytes as f64 / 1e6;
+        let _ = writeln!(
+            s,
+            "| {} | {} | {mb:.2} | {:.2} | {:.2} | {:.3} | {:.3} | {} |",
             e.name,
             e.docs,
-            e.bytes as f64 / 1e6,
             e.seconds,
+            e.cpu_seconds,
             e.mb_per_s,
+            mb / e.cpu_seconds.max(1e-9),
             e.entities
         );
         let _ = writeln!(
             s,
-            "| claimlens `analyze`, 1 core | {} | {:.2} | {:.2} | {:.3} | |",
+            "| claimlens `analyze`, 1 core | {} | {mb:.2} | {:.2} | {:.2} | {:.3} | {:.3} | |",
             e.docs,
-            e.bytes as f64 / 1e6,
             e.claimlens_seconds,
-            e.claimlens_mb_per_s
+            e.claimlens_cpu_seconds,
+            e.claimlens_mb_per_s,
+            mb / e.claimlens_cpu_seconds.max(1e-9)
         );
         let _ = writeln!(
             s,
