@@ -155,6 +155,9 @@ fn bench_runs_end_to_end_and_writes_a_report() {
     assert_eq!(ip["sample_articles"], 20);
     assert!(ip["one_core_mb_per_s"].as_f64().unwrap() > 0.0);
     assert_eq!(ip["stages"].as_array().unwrap().len(), 7);
+    assert_eq!(ip["full_upsert_docs"], 20);
+    assert_eq!(ip["upsert_tenths"].as_array().unwrap().len(), 10);
+    assert!(!l["index_progress"].as_array().unwrap().is_empty());
     assert!(ip["output"]["statements"].as_u64().unwrap() > 0);
 
     let page = std::fs::read_to_string(&md).unwrap();

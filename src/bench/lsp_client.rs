@@ -32,6 +32,7 @@ pub enum Msg {
     /// `$/progress` with its kind (begin, report, end).
     Progress {
         kind: String,
+        percentage: Option<u32>,
     },
     Other,
 }
@@ -136,6 +137,9 @@ fn classify(v: &Value) -> Msg {
                 .as_str()
                 .unwrap_or("")
                 .to_string(),
+            percentage: v["params"]["value"]["percentage"]
+                .as_u64()
+                .map(|p| p as u32),
         },
         _ => Msg::Other,
     }

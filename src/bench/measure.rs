@@ -109,6 +109,8 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         last_output = Some(ip.output.clone());
         res.inprocess = Some(ip);
         report.sizes.push(res);
+        // keep what is measured so far, in case a later size runs out of time
+        write_outputs(&report, args)?;
     }
     if let Some(reference) = args.compare {
         let n = args.sizes[0];
@@ -128,12 +130,16 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
     report.analysis_modules = modules(last_output.as_ref());
     report.machine.load_avg_end = load_avg();
     println!("{}", text_table(&report));
+    write_outputs(&report, args)
+}
+
+fn write_outputs(report: &Report, args: &RunArgs) -> Result<(), String> {
     if let Some(p) = &args.json {
-        let s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        let s = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
         std::fs::write(p, s + "\n").map_err(|e| format!("{}: {e}", p.display()))?;
     }
     if let Some(p) = &args.markdown {
-        std::fs::write(p, markdown_page(&report)).map_err(|e| format!("{}: {e}", p.display()))?;
+        std::fs::write(p, markdown_page(report)).map_err(|e| format!("{}: {e}", p.display()))?;
     }
     Ok(())
 }
@@ -234,6 +240,8 @@ struct Conn {
     first_diag: Option<Instant>,
     last_new_file: Option<Instant>,
     progress_end: Option<Instant>,
+    /// (when, percentage) of each progress report
+    progress: Vec<(Instant, u32)>,
     responses: HashMap<i64, (Instant, Result<Value, Value>)>,
     /// (path, version) -> when its diagnostics arrived
     versions: HashMap<(PathBuf, i64), Instant>,
@@ -259,9 +267,12 @@ impl Conn {
                 }
                 self.findings.insert(path, count);
             }
-            Msg::Progress { kind } => {
+            Msg::Progress { kind, percentage } => {
                 if kind == "end" {
                     self.progress_end = Some(r.at);
+                }
+                if let Some(p) = percentage {
+                    self.progress.push((r.at, p));
                 }
             }
             Msg::Other => {}
@@ -353,6 +364,7 @@ fn lsp_session(
         first_diag: None,
         last_new_file: None,
         progress_end: None,
+        progress: Vec::new(),
         responses: HashMap::new(),
         versions: HashMap::new(),
     };
@@ -445,6 +457,11 @@ fn lsp_session(
         index_mb_per_s: manifest.stats.bytes as f64 / 1e6 / secs,
         index_articles_per_s: n as f64 / secs,
         index_cores_used: (cpu1 - cpu0) / secs,
+        index_progress: conn
+            .progress
+            .iter()
+            .map(|&(at, p)| (at.saturating_duration_since(t0).as_secs_f64(), p))
+            .collect(),
         files_with_diagnostics: conn.published.len(),
         diagnostics_total,
         mem_ready,
@@ -557,6 +574,8 @@ fn stage_times(texts: &[&str], cfg: &Config) -> Vec<(String, f64)> {
 }
 
 fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, String> {
+    // the whole-corpus steps stop at this deadline and report how far they got
+    let deadline = Instant::now() + Duration::from_secs(args.timeout);
     let cfg = Config::default();
     let paths = workspace::discover(root);
     let files: Vec<(PathBuf, Arc<str>)> = paths
@@ -621,14 +640,32 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
     }
     let mut corpus = Corpus::new(cfg.clone());
     let t = Instant::now();
-    for (p, text, a) in analysed {
+    let total = analysed.len();
+    let mut upsert_tenths = Vec::new();
+    let mut lap = Instant::now();
+    let mut upserted = 0;
+    for (k, (p, text, a)) in analysed.into_iter().enumerate() {
+        if Instant::now() > deadline {
+            break;
+        }
         corpus.upsert(p, text, Arc::new(a));
+        upserted += 1;
+        if (k + 1) * 10 / total.max(1) > upsert_tenths.len() {
+            upsert_tenths.push(lap.elapsed().as_secs_f64());
+            lap = Instant::now();
+        }
     }
     let full_upsert_s = t.elapsed().as_secs_f64();
     let ids: Vec<_> = corpus.documents().map(|(id, _)| id).collect();
+    let deadline = Instant::now() + Duration::from_secs(args.timeout);
     let t = Instant::now();
+    let mut found_for = 0;
     for &id in &ids {
+        if Instant::now() > deadline {
+            break;
+        }
         output.findings += corpus.findings(id).len() as u64;
+        found_for += 1;
     }
     let full_findings_s = t.elapsed().as_secs_f64();
     for &id in &ids {
@@ -641,7 +678,11 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
     let mut rng = Rng::derive(args.seed, 0xED17, 1);
     let (mut ea, mut eu, mut ef) = (Vec::new(), Vec::new(), Vec::new());
     let mut changed_docs = 0;
+    let deadline = Instant::now() + Duration::from_secs(args.timeout);
     for k in 0..21 {
+        if k > 0 && Instant::now() > deadline {
+            break;
+        }
         let mut text = ttext.clone();
         if k % 2 == 0 {
             let mut off = text.len() / 4 + rng.below(text.len() / 2);
@@ -682,6 +723,9 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
         analyze_total_s,
         full_analyze_s,
         full_upsert_s,
+        full_upsert_docs: upserted,
+        full_findings_docs: found_for,
+        upsert_tenths,
         full_findings_s,
         edit_analyze_ms: median(ea),
         edit_upsert_ms: median(eu),

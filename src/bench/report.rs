@@ -68,6 +68,8 @@ pub struct LspResult {
     pub index_articles_per_s: f64,
     /// Server CPU seconds per wall second while indexing.
     pub index_cores_used: f64,
+    /// (seconds since `initialized`, percentage) of each indexing progress report.
+    pub index_progress: Vec<(f64, u32)>,
     pub files_with_diagnostics: usize,
     pub diagnostics_total: usize,
     pub mem_ready: ProcMem,
@@ -138,6 +140,13 @@ pub struct InProcess {
     /// then `findings` of every document (what the publisher computes).
     pub full_analyze_s: f64,
     pub full_upsert_s: f64,
+    /// Documents upserted and documents whose findings were computed before
+    /// the time limit (`--timeout`): fewer than the corpus means partial.
+    pub full_upsert_docs: usize,
+    pub full_findings_docs: usize,
+    /// Seconds for each tenth of the documents upserted, in order: flat
+    /// when an upsert costs the same however large the corpus already is.
+    pub upsert_tenths: Vec<f64>,
     pub full_findings_s: f64,
     /// One keystroke in the 36 KB transcript, in process (medians, ms).
     pub edit_analyze_ms: f64,
@@ -415,13 +424,47 @@ pub fn markdown_tables(r: &Report) -> String {
     row(&mut s, "whole corpus: analyze, all cores (s)", &|x| {
         ip(x, &|y| format!("{:.2}", y.full_analyze_s))
     });
+    let partial = |done: usize, n: usize| {
+        if done < n {
+            format!(" (stopped at the time limit: {done} of {n} documents)")
+        } else {
+            String::new()
+        }
+    };
     row(
         &mut s,
         "whole corpus: `Corpus::upsert` each, 1 core (s)",
-        &|x| ip(x, &|y| format!("{:.2}", y.full_upsert_s)),
+        &|x| {
+            ip(x, &|y| {
+                format!(
+                    "{:.2}{}",
+                    y.full_upsert_s,
+                    partial(y.full_upsert_docs, x.articles)
+                )
+            })
+        },
+    );
+    row(
+        &mut s,
+        "upsert seconds per tenth of the corpus, first / last",
+        &|x| {
+            ip(
+                x,
+                &|y| match (y.upsert_tenths.first(), y.upsert_tenths.last()) {
+                    (Some(a), Some(b)) => format!("{a:.3} / {b:.3}"),
+                    _ => "-".into(),
+                },
+            )
+        },
     );
     row(&mut s, "whole corpus: `findings` of each (s)", &|x| {
-        ip(x, &|y| format!("{:.2}", y.full_findings_s))
+        ip(x, &|y| {
+            format!(
+                "{:.2}{}",
+                y.full_findings_s,
+                partial(y.full_findings_docs, y.full_upsert_docs)
+            )
+        })
     });
     row(
         &mut s,
