@@ -140,7 +140,7 @@ fn bad_files_are_skipped_with_one_message_each_and_the_server_keeps_serving() {
         .iter()
         .filter(|m| m.0 == 2)
         .count();
-    assert_eq!(n, 2);
+    assert_eq!(n, 2, "{:?}", s.inbox.lock().unwrap().messages);
 }
 
 #[test]

@@ -233,10 +233,10 @@ fn ends_sentence(text: &str, toks: &[Token], i: usize, j: usize) -> bool {
 }
 
 fn mark_start(text: &str, toks: &mut [Token], sp: Span) {
-    for t in toks.iter_mut() {
-        if t.span.start < sp.start {
-            continue;
-        }
+    // tokens are sorted: start at the sentence's first token instead of
+    // scanning from the beginning (which made splitting quadratic)
+    let first = toks.partition_point(|t| t.span.start < sp.start);
+    for t in toks[first..].iter_mut() {
         if t.span.start >= sp.end {
             break;
         }

@@ -9,6 +9,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -48,6 +49,31 @@ pub enum Change {
     },
     /// The project file or the client settings changed: reload and re-analyse.
     Config,
+}
+
+/// How long the disk must be quiet before touched paths are read: tools
+/// write files in several steps (truncate, then write), and reading in
+/// between would see a text that never really existed.
+const DISK_QUIET: Duration = Duration::from_millis(60);
+/// The longest a stream of disk events may delay reading.
+const DISK_MAX_DELAY: Duration = Duration::from_millis(600);
+
+/// Collect touched paths until the disk is quiet, then queue them as one
+/// [`Change::Disk`].
+pub async fn debounce_disk(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Vec<PathBuf>>) {
+    while let Some(first) = rx.recv().await {
+        let mut paths = first;
+        let started = Instant::now();
+        while started.elapsed() < DISK_MAX_DELAY {
+            match tokio::time::timeout(DISK_QUIET, rx.recv()).await {
+                Ok(Some(more)) => paths.extend(more),
+                _ => break,
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        shared.send(Change::Disk { paths });
+    }
 }
 
 /// Run the change queue until the server stops.
@@ -163,6 +189,7 @@ impl Step {
     ) {
         // disk: skip what the editor has open; the buffer wins
         self.disk.retain(|p| !buffers.contains_key(p));
+        let refresh = self.config || !self.disk.is_empty() || !self.done.is_empty();
         if self.config
             || self
                 .disk
@@ -263,6 +290,7 @@ impl Step {
             docs: changed,
             removed,
             all,
+            refresh,
             ack: self.done,
         });
     }

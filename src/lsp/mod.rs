@@ -62,9 +62,10 @@ where
     O: tokio::io::AsyncWrite,
 {
     let (change_tx, change_rx) = mpsc::unbounded_channel();
+    let (disk_tx, disk_rx) = mpsc::unbounded_channel();
     let (applied_tx, applied_rx) = watch::channel(0u64);
     let (publish_tx, publish_rx) = mpsc::unbounded_channel();
-    let shared = Arc::new(Shared::new(change_tx, applied_rx));
+    let shared = Arc::new(Shared::new(change_tx, disk_tx, applied_rx));
     let sh = shared.clone();
     let (service, socket) = LspService::new(move |client| {
         tokio::spawn(changes::run(
@@ -75,6 +76,7 @@ where
             publish_tx,
         ));
         tokio::spawn(publish::run(sh.clone(), client.clone(), publish_rx));
+        tokio::spawn(changes::debounce_disk(sh.clone(), disk_rx));
         Backend::new(client, sh)
     });
     Server::new(input, output, socket).serve(service).await;

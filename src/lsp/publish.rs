@@ -28,6 +28,9 @@ pub struct Publish {
     pub removed: Vec<PathBuf>,
     /// Publish for every document (after indexing).
     pub all: bool,
+    /// Answers beyond the edited documents may have changed (indexing,
+    /// disk, configuration): ask the client to re-request tokens and lenses.
+    pub refresh: bool,
     pub ack: Vec<oneshot::Sender<()>>,
 }
 
@@ -36,11 +39,13 @@ pub async fn run(shared: Arc<Shared>, client: Client, mut rx: mpsc::UnboundedRec
         let mut docs: FxHashSet<DocId> = FxHashSet::default();
         let mut removed = Vec::new();
         let mut all = false;
+        let mut refresh = false;
         let mut acks = Vec::new();
         let mut take = |m: Publish, acks: &mut Vec<oneshot::Sender<()>>| {
             docs.extend(m.docs);
             removed.extend(m.removed);
             all |= m.all;
+            refresh |= m.refresh;
             acks.extend(m.ack);
         };
         take(first, &mut acks);
@@ -92,6 +97,18 @@ pub async fn run(shared: Arc<Shared>, client: Client, mut rx: mpsc::UnboundedRec
                     }
                 }
                 Err(e) => tracing::error!("internal error while computing diagnostics: {e}"),
+            }
+        }
+        if refresh {
+            let (tokens, lenses) = {
+                let s = shared.session.read();
+                (s.refresh_tokens, s.refresh_lenses)
+            };
+            if tokens {
+                let _ = client.semantic_tokens_refresh().await;
+            }
+            if lenses {
+                let _ = client.code_lens_refresh().await;
             }
         }
         for a in acks {

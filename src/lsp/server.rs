@@ -41,9 +41,7 @@ impl Backend {
         }
         let shared = self.shared.clone();
         match watch::watch(&roots, move |paths| {
-            shared.send(Change::Disk {
-                paths: paths.iter().map(|p| convert::normalize(p)).collect(),
-            })
+            shared.touched(paths.iter().map(|p| convert::normalize(p)).collect())
         }) {
             Ok(w) => *self.watcher.lock() = Some(w),
             Err(e) => tracing::error!(
@@ -213,6 +211,14 @@ impl LanguageServer for Backend {
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false);
             s.configuration_requests = ws.and_then(|w| w.configuration).unwrap_or(false);
+            s.refresh_tokens = ws
+                .and_then(|w| w.semantic_tokens.as_ref())
+                .and_then(|t| t.refresh_support)
+                .unwrap_or(false);
+            s.refresh_lenses = ws
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|t| t.refresh_support)
+                .unwrap_or(false);
             let win = caps.window.as_ref();
             s.work_done_progress = win.and_then(|w| w.work_done_progress).unwrap_or(false);
             s.show_document = win
@@ -324,13 +330,12 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, p: DidChangeWatchedFilesParams) {
-        self.shared.send(Change::Disk {
-            paths: p
-                .changes
+        self.shared.touched(
+            p.changes
                 .iter()
                 .map(|c| convert::uri_to_path(&c.uri))
                 .collect(),
-        });
+        );
     }
 
     async fn did_change_configuration(&self, p: DidChangeConfigurationParams) {

@@ -46,7 +46,7 @@ impl Settings {
         let max = v
             .get("maxFileBytes")
             .or_else(|| v.pointer("/limits/maxFileBytes"));
-        if let Some(m) = max {
+        if let Some(m) = max.filter(|m| !m.is_null()) {
             match m.as_u64() {
                 Some(n) if n > 0 => s.max_file_bytes = n,
                 _ => problems.push(format!(
@@ -67,6 +67,10 @@ pub struct Session {
     pub work_done_progress: bool,
     pub show_document: bool,
     pub configuration_requests: bool,
+    /// The client accepts `workspace/semanticTokens/refresh` and
+    /// `workspace/codeLens/refresh`.
+    pub refresh_tokens: bool,
+    pub refresh_lenses: bool,
     pub settings: Settings,
 }
 
@@ -79,6 +83,8 @@ impl Default for Session {
             work_done_progress: false,
             show_document: false,
             configuration_requests: false,
+            refresh_tokens: false,
+            refresh_lenses: false,
             settings: Settings::default(),
         }
     }
@@ -88,6 +94,8 @@ pub struct Shared {
     pub corpus: RwLock<Corpus>,
     pub session: RwLock<Session>,
     changes: mpsc::UnboundedSender<Change>,
+    /// Paths touched on disk, on their way through the debouncer.
+    disk: mpsc::UnboundedSender<Vec<PathBuf>>,
     /// Client edits sent to the change queue / applied by it.
     sent: AtomicU64,
     applied: watch::Receiver<u64>,
@@ -99,11 +107,16 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(changes: mpsc::UnboundedSender<Change>, applied: watch::Receiver<u64>) -> Shared {
+    pub fn new(
+        changes: mpsc::UnboundedSender<Change>,
+        disk: mpsc::UnboundedSender<Vec<PathBuf>>,
+        applied: watch::Receiver<u64>,
+    ) -> Shared {
         Shared {
             corpus: RwLock::new(Corpus::default()),
             session: RwLock::new(Session::default()),
             changes,
+            disk,
             sent: AtomicU64::new(0),
             applied,
             open: Mutex::new(FxHashMap::default()),
@@ -119,9 +132,15 @@ impl Shared {
         let _ = self.changes.send(change);
     }
 
-    /// Queue a change from elsewhere (disk, indexing, configuration).
+    /// Queue a change from elsewhere (indexing, configuration).
     pub fn send(&self, change: Change) {
         let _ = self.changes.send(change);
+    }
+
+    /// Report paths that may have changed on disk; they reach the change
+    /// queue once the disk has been quiet for a moment.
+    pub fn touched(&self, paths: Vec<PathBuf>) {
+        let _ = self.disk.send(paths);
     }
 
     /// Wait until every client edit sent so far has been applied, so an
@@ -209,5 +228,9 @@ mod tests {
         let (s, p) = Settings::from_json(&serde_json::json!({"maxFileBytes": "big"}));
         assert_eq!(s.max_file_bytes, DEFAULT_MAX_FILE_BYTES);
         assert_eq!(p.len(), 1);
+        // VS Code answers unset settings with null: not a problem
+        let (s, p) = Settings::from_json(&serde_json::json!({"maxFileBytes": null}));
+        assert_eq!(s.max_file_bytes, DEFAULT_MAX_FILE_BYTES);
+        assert!(p.is_empty());
     }
 }

@@ -1,18 +1,74 @@
 //! Repeated claims: statements that say the same thing, found through an
 //! index over normalised terms and scored with a calibrated similarity.
 //!
-//! PLACEHOLDER (skeleton): the contract the corpus index uses; the
-//! normaliser, index and similarity are being written.
+//! - [`normalize`]: words to terms (stems, stop words, numbers, negation).
+//! - [`synonyms`]: WordNet-derived synonym concepts of words.
+//! - [`features`]: a statement's terms, word-order pairs and concepts.
+//! - [`similarity`]: the score of two statements and the linking thresholds.
+//! - [`index`]: the corpus-wide inverted index that finds candidates and
+//!   answers links and groups, updated one document at a time.
+//!
+//! Two statements are linked when their score reaches
+//! [`similarity::THRESHOLD`] (higher for clauses), or, at a lower score,
+//! when each is the other's best match and they are in different documents
+//! or said by the same named speaker. `links` adds one hop through the claim
+//! group; `groups` are the connected components.
+
+pub mod features;
+pub mod index;
+pub mod normalize;
+pub mod similarity;
+pub mod synonyms;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
+pub use features::Features;
+pub use index::ClaimIndex;
+
 use super::entities::{DocEntities, DocId};
-use super::statements::Statement;
+use super::span::Span;
+use super::statements::{Statement, StatementKind};
 use super::tokens::Token;
 
-/// Per-document matching features of every statement.
+/// One statement as the claim index sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatementClaims {
+    pub span: Span,
+    /// The enclosing statement, as in [`Statement::parent`].
+    pub parent: Option<u32>,
+    pub kind: StatementKind,
+    /// The speaker's last name, lowercase, hashed ("Aleksandr Lukashenko"
+    /// and "Lukashenko" agree).
+    pub speaker: Option<u64>,
+    pub features: Features,
+}
+
+impl StatementClaims {
+    /// Is this a clause cut out of a longer sentence?
+    pub fn is_clause(&self) -> bool {
+        self.kind == StatementKind::Clause
+    }
+
+    /// Can the statement take part in links? Clauses, being short, need
+    /// more content terms than sentences and quotes.
+    pub fn linkable(&self) -> bool {
+        let min = if self.is_clause() {
+            similarity::MIN_CLAUSE_TERMS
+        } else {
+            similarity::MIN_CONTENT_TERMS
+        };
+        self.features.content_len() >= min
+    }
+}
+
+/// Per-document matching features of every statement, in statement order.
+/// Cheap to clone.
 #[derive(Clone, Debug, Default)]
-pub struct DocClaims {}
+pub struct DocClaims {
+    pub statements: Arc<[StatementClaims]>,
+}
 
 impl DocClaims {
     pub fn build(
@@ -21,9 +77,31 @@ impl DocClaims {
         statements: &[Statement],
         entities: &DocEntities,
     ) -> DocClaims {
-        let _ = (text, toks, statements, entities);
-        DocClaims {}
+        let feats = features::build(text, toks, statements, entities);
+        DocClaims {
+            statements: statements
+                .iter()
+                .zip(feats)
+                .map(|(s, features)| StatementClaims {
+                    span: s.span,
+                    parent: s.parent,
+                    kind: s.kind,
+                    speaker: s.speaker.as_deref().and_then(speaker_key),
+                    features,
+                })
+                .collect(),
+        }
     }
+}
+
+/// The key of a speaker: the last word of the name, lowercase. Descriptions
+/// ("the Belarusian leader") give none: they cannot be told apart.
+fn speaker_key(name: &str) -> Option<u64> {
+    if name.starts_with(|c: char| c.is_lowercase()) {
+        return None;
+    }
+    let last = name.split_whitespace().last()?;
+    Some(normalize::hash_str(&last.to_lowercase()))
 }
 
 /// A link from one statement to another that makes the same claim.
@@ -32,44 +110,4 @@ pub struct Link {
     pub doc: DocId,
     pub statement: u32,
     pub score: f32,
-}
-
-/// Corpus-wide claim index, updated one document at a time.
-#[derive(Debug, Default)]
-pub struct ClaimIndex {
-    docs: rustc_hash::FxHashMap<DocId, Arc<DocClaims>>,
-}
-
-impl ClaimIndex {
-    /// Insert or replace a document; returns the other documents whose links changed.
-    pub fn update(&mut self, doc: DocId, claims: Arc<DocClaims>) -> Vec<DocId> {
-        self.docs.insert(doc, claims);
-        Vec::new()
-    }
-
-    /// Remove a document; returns the other documents whose links changed.
-    pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
-        self.docs.remove(&doc);
-        Vec::new()
-    }
-
-    /// The statements that make the same claim as `doc`'s statement `statement`,
-    /// itself excluded, best first.
-    pub fn links(&self, doc: DocId, statement: u32) -> Vec<Link> {
-        let _ = (doc, statement);
-        Vec::new()
-    }
-
-    /// Do statements `a` and `b`, each as (document, statement index), make
-    /// the same claim (directly linked or in one claim group)?
-    pub fn is_linked(&self, a: (DocId, u32), b: (DocId, u32)) -> bool {
-        self.links(a.0, a.1)
-            .iter()
-            .any(|l| (l.doc, l.statement) == b)
-    }
-
-    /// All claim groups with at least two members: (doc, statement) lists.
-    pub fn groups(&self) -> Vec<Vec<(DocId, u32)>> {
-        Vec::new()
-    }
 }

@@ -1,15 +1,26 @@
 //! People, organisations and places: recognition in one document and alias
 //! resolution across the corpus.
 //!
-//! PLACEHOLDER (skeleton): the types and signatures below are the contract
-//! the corpus index uses; the recognizer and resolver are being written.
+//! - [`lexicon`]: general word classes (titles, head words, gazetteer, given names).
+//! - [`names`]: name keys, transliteration, misspellings, acronyms.
+//! - [`recognize`]: names in one document, typed, with their roles.
+//! - [`locals`]: the document's referents (aliases joined inside one document).
+//! - [`resolve`]: [`EntityIndex`], the corpus-wide alias resolution.
 
-use std::sync::Arc;
+pub mod lexicon;
+pub mod locals;
+pub mod names;
+pub mod recognize;
+pub mod resolve;
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
 
 use super::span::Span;
 use super::tokens::Token;
+
+pub use resolve::EntityIndex;
 
 pub type DocId = u32;
 pub type EntityId = u32;
@@ -40,6 +51,10 @@ pub struct Mention {
     /// Index into [`DocEntities::locals`]: which referent of this document.
     pub local: u32,
     pub kind: EntityKind,
+    /// Capitalised only where capitals are no evidence (sentence or line
+    /// start, headline) with nothing in the document confirming it: kept
+    /// only when the corpus knows the entity from elsewhere.
+    pub weak: bool,
 }
 
 /// A referent inside one document, with all the names the document uses for it.
@@ -48,10 +63,16 @@ pub struct LocalEntity {
     /// The fullest name the document gives ("Alexander Lukashenko").
     pub name: String,
     pub kind: Option<EntityKind>,
-    /// Every surface form used in this document.
+    /// Every surface form used in this document, in order of first use.
     pub names: Vec<String>,
+    /// How many mentions use each of `names`.
+    pub name_counts: Vec<u32>,
     /// Roles and titles the text gives ("Belarusian President").
     pub roles: Vec<String>,
+    /// Index into [`EntityConfig::entities`] when declared in `claimlens.toml`.
+    pub declared: Option<u32>,
+    /// The acronym the document gives for it ("CSTO").
+    pub acronym: Option<String>,
 }
 
 /// Recognition result for one document.
@@ -81,14 +102,16 @@ pub struct DeclaredEntity {
     pub description: Option<String>,
 }
 
+/// Find the people, organisations and places of one document.
 pub fn recognize(
     text: &str,
     toks: &[Token],
     sentences: &[Span],
     config: &EntityConfig,
 ) -> DocEntities {
-    let _ = (text, toks, sentences, config);
-    DocEntities::default()
+    let _ = sentences;
+    let parts = recognize::find_parts(text, toks, config);
+    locals::build(parts, config)
 }
 
 /// An entity as the corpus knows it.
@@ -103,59 +126,4 @@ pub struct EntityInfo {
     pub roles: Vec<String>,
     /// Every mention, ordered by document then position.
     pub mentions: Vec<(DocId, Span)>,
-}
-
-/// Corpus-wide alias resolution, updated one document at a time.
-#[derive(Debug, Default)]
-pub struct EntityIndex {
-    docs: rustc_hash::FxHashMap<DocId, Arc<DocEntities>>,
-    config: EntityConfig,
-}
-
-impl EntityIndex {
-    pub fn new(config: EntityConfig) -> EntityIndex {
-        EntityIndex {
-            docs: Default::default(),
-            config,
-        }
-    }
-
-    pub fn set_config(&mut self, config: EntityConfig) {
-        self.config = config;
-    }
-
-    /// Insert or replace one document's recognition result.
-    pub fn update(&mut self, doc: DocId, ents: Arc<DocEntities>) {
-        self.docs.insert(doc, ents);
-    }
-
-    pub fn remove(&mut self, doc: DocId) {
-        self.docs.remove(&doc);
-    }
-
-    /// The accepted mentions of a document with their entity and final kind,
-    /// sorted by span.
-    pub fn doc_mentions(&self, doc: DocId) -> Vec<(Span, EntityId, EntityKind)> {
-        let _ = doc;
-        Vec::new()
-    }
-
-    /// The mention under `offset` in `doc`.
-    pub fn mention_at(&self, doc: DocId, offset: usize) -> Option<(Span, EntityId)> {
-        self.doc_mentions(doc)
-            .into_iter()
-            .find(|(s, _, _)| s.touches(offset))
-            .map(|(s, id, _)| (s, id))
-    }
-
-    pub fn entity(&self, id: EntityId) -> Option<EntityInfo> {
-        let _ = id;
-        None
-    }
-
-    /// Entities whose canonical name or an alias matches `query` (fuzzy), best first.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<EntityId> {
-        let _ = (query, limit);
-        Vec::new()
-    }
 }

@@ -1,0 +1,1095 @@
+//! Corpus-wide alias resolution: which document referents are one entity.
+//!
+//! Every referent is filed in a few buckets under normalised keys (its
+//! surname, its given name, its organisation or place name, its acronym).
+//! A bucket keeps running totals (mentions, given names with their weight,
+//! acronyms, type votes), so resolving a referent reads a handful of
+//! buckets, and adding or removing a document touches only the buckets of
+//! its own referents. Each document's resolved mentions are cached with the
+//! versions of the buckets they were read from; a request revalidates them
+//! in time proportional to the document's own referents.
+//!
+//! Resolution rules, entity-centred:
+//! - a person is (surname family, given name): one surname written several
+//!   ways (transliterations, a one-letter slip) is one family; two given
+//!   names in one family are two people; a surname alone goes to the
+//!   family's most mentioned person; a first name with a patronymic goes to
+//!   the most mentioned person of that first name;
+//! - an organisation is its acronym when one is known for it (written after
+//!   it, or its initials are used as an acronym somewhere), else its name;
+//! - a place is its name; an untyped single word joins the person, place or
+//!   organisation written the same way elsewhere, or stays unreported;
+//! - names declared in `claimlens.toml` outrank all of it.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::names;
+use super::{DocEntities, DocId, EntityConfig, EntityId, EntityInfo, EntityKind, LocalEntity};
+use crate::analysis::span::Span;
+
+type Member = (DocId, u32);
+
+#[derive(Debug, Default)]
+struct Bucket {
+    /// Referent -> its number of mentions.
+    members: FxHashMap<Member, u32>,
+    weight: u32,
+    /// Given-name key -> weight (person buckets).
+    firsts: FxHashMap<String, u32>,
+    /// Surname key -> weight of people with a given name (given-name buckets).
+    surnames: FxHashMap<String, u32>,
+    /// Acronym -> weight, from referents that are or carry an acronym.
+    acronyms: FxHashMap<String, u32>,
+    /// Strong-mention kind votes: person, organisation, place.
+    kinds: [u32; 3],
+    version: u64,
+}
+
+/// What a referent is filed under, computed once when its document arrives.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    kind: Option<EntityKind>,
+    declared: Option<u32>,
+    /// Translit key of the surname (people with a full name or a single word).
+    surname: Option<String>,
+    /// Translit key of the given name.
+    first: Option<String>,
+    /// First name with patronymic and no surname.
+    patronymic: bool,
+    /// org_key of the fullest name.
+    name: String,
+    /// Acronym the referent is or carries.
+    acronym: Option<String>,
+    /// Initials of its fullest name (organisations).
+    initials: Option<String>,
+    /// A single word of unknown type.
+    single: bool,
+    weight: u32,
+    /// Every mention is weak.
+    weak: bool,
+}
+
+impl Keys {
+    fn buckets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(d) = self.declared {
+            out.push(format!("d:{d}"));
+        }
+        if let Some(s) = &self.surname {
+            out.push(format!("s:{s}"));
+        }
+        if let Some(f) = &self.first {
+            if self.patronymic {
+                // first name + patronymic: filed apart, so that people's
+                // entities do not read every namesake
+                out.push(format!("pg:{f}"));
+            } else if self.surname.is_some() {
+                out.push(format!("g:{f}"));
+            }
+        }
+        if !self.name.is_empty() {
+            out.push(format!("n:{}", self.name));
+            if self.kind == Some(EntityKind::Organization)
+                && let Some((head, _)) = self.name.split_once(" of ")
+                && head.contains(' ')
+            {
+                out.push(format!("h:{head}"));
+            }
+        }
+        if let Some(a) = &self.acronym {
+            out.push(format!("a:{a}"));
+        }
+        if let Some(i) = &self.initials
+            && self.acronym.as_deref() != Some(i.as_str())
+        {
+            out.push(format!("a:{i}"));
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+fn keys_of(l: &LocalEntity, weight: u32, weak: bool) -> Keys {
+    let mut k = Keys {
+        kind: l.kind,
+        declared: l.declared,
+        weight,
+        weak,
+        name: names::org_key(&l.name),
+        acronym: l.acronym.clone(),
+        ..Keys::default()
+    };
+    let words: Vec<&str> = l
+        .name
+        .split_whitespace()
+        .filter(|w| !(w.len() <= 2 && w.ends_with('.')))
+        .collect();
+    match l.kind {
+        Some(EntityKind::Person) if l.declared.is_none() => {
+            if words.len() == 2 && names::is_patronymic(words[1]) {
+                k.first = Some(names::translit_key(words[0]));
+                k.patronymic = true;
+            } else if let Some(last) = words.last() {
+                k.surname = Some(names::translit_key(last));
+                if words.len() >= 2 {
+                    k.first = Some(names::translit_key(words[0]));
+                }
+            }
+        }
+        Some(EntityKind::Organization) | Some(EntityKind::Place) => {
+            if words.len() == 1 && is_acronym(words[0]) {
+                k.acronym = Some(names::acronym_letters(words[0]));
+            } else if words.len() >= 2 {
+                let ini = names::initials(&words);
+                if ini.len() >= 2 {
+                    k.initials = Some(ini);
+                }
+            }
+        }
+        _ => {
+            if words.len() == 1 {
+                k.single = true;
+                k.surname = Some(names::translit_key(words[0]));
+                if is_acronym(words[0]) {
+                    k.acronym = Some(names::acronym_letters(words[0]));
+                }
+            }
+        }
+    }
+    k
+}
+
+fn is_acronym(w: &str) -> bool {
+    names::is_acronym(w)
+}
+
+#[derive(Debug)]
+struct DocEntry {
+    ents: Arc<DocEntities>,
+    keys: Vec<Keys>,
+    cache: Mutex<Option<Cached>>,
+}
+
+#[derive(Debug, Clone)]
+struct Cached {
+    stamps: Vec<(String, u64)>,
+    mentions: Arc<Vec<(Span, EntityId, EntityKind)>>,
+}
+
+/// Entity keys <-> ids. Ids are stable for the life of the index.
+#[derive(Debug, Default)]
+struct Interner {
+    ids: FxHashMap<String, EntityId>,
+    keys: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, key: &str) -> EntityId {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = self.keys.len() as EntityId;
+        self.keys.push(key.to_string());
+        self.ids.insert(key.to_string(), id);
+        id
+    }
+}
+
+/// Corpus-wide alias resolution, updated one document at a time.
+#[derive(Debug, Default)]
+pub struct EntityIndex {
+    docs: FxHashMap<DocId, DocEntry>,
+    config: EntityConfig,
+    buckets: FxHashMap<String, Bucket>,
+    /// Deletion key -> surname keys (one-edit neighbours).
+    fuzzy: FxHashMap<String, FxHashSet<String>>,
+    /// Surface name, folded word by word -> referents using it (for search).
+    aliases: FxHashMap<String, FxHashSet<Member>>,
+    /// Declared people: (surname key, first key) -> declared index.
+    declared_people: FxHashMap<(String, String), u32>,
+    /// Declared names and aliases (org_key) -> declared index.
+    declared_names: FxHashMap<String, u32>,
+    clock: u64,
+    interner: Mutex<Interner>,
+    /// Bucket -> documents whose cached mentions were read from it.
+    readers: Mutex<FxHashMap<String, FxHashSet<DocId>>>,
+    /// Buckets changed by the last update or removal.
+    touched: Vec<String>,
+}
+
+/// How a referent resolved.
+#[derive(Debug, Clone, PartialEq)]
+struct Resolved {
+    key: String,
+    kind: Option<EntityKind>,
+    /// Reported (typed, and not a weak mention alone in the corpus).
+    shown: bool,
+}
+
+impl EntityIndex {
+    pub fn new(config: EntityConfig) -> EntityIndex {
+        let mut idx = EntityIndex::default();
+        idx.set_config(config);
+        idx
+    }
+
+    pub fn set_config(&mut self, config: EntityConfig) {
+        self.declared_people.clear();
+        self.declared_names.clear();
+        for (i, e) in config.entities.iter().enumerate() {
+            for n in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                self.declared_names.insert(names::org_key(n), i as u32);
+                let words: Vec<&str> = n.split_whitespace().collect();
+                if e.kind == Some(EntityKind::Person) && words.len() >= 2 {
+                    let s = names::translit_key(words[words.len() - 1]);
+                    let f = names::translit_key(words[0]);
+                    self.declared_people.insert((s, f), i as u32);
+                }
+            }
+        }
+        self.config = config;
+        // every cached answer may change
+        self.clock += 1;
+        let keys: Vec<String> = self.buckets.keys().cloned().collect();
+        for k in keys {
+            self.bump(&k);
+        }
+    }
+
+    pub fn config(&self) -> &EntityConfig {
+        &self.config
+    }
+
+    fn bump(&mut self, key: &str) {
+        self.touched.push(key.to_string());
+        self.clock += 1;
+        let c = self.clock;
+        if let Some(b) = self.buckets.get_mut(key) {
+            b.version = c;
+        }
+    }
+
+    /// Insert or replace one document's recognition result.
+    pub fn update(&mut self, doc: DocId, ents: Arc<DocEntities>) {
+        self.touched.clear();
+        self.remove_doc(doc);
+        let mut weight = vec![0u32; ents.locals.len()];
+        let mut strong = vec![false; ents.locals.len()];
+        for m in &ents.mentions {
+            if let Some(w) = weight.get_mut(m.local as usize) {
+                *w += 1;
+            }
+            if !m.weak
+                && let Some(s) = strong.get_mut(m.local as usize)
+            {
+                *s = true;
+            }
+        }
+        let keys: Vec<Keys> = ents
+            .locals
+            .iter()
+            .enumerate()
+            .map(|(i, l)| keys_of(l, weight[i], !strong[i]))
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            if k.weight == 0 {
+                continue;
+            }
+            let member = (doc, i as u32);
+            for b in k.buckets() {
+                if let Some(s) = b.strip_prefix("s:") {
+                    self.add_fuzzy(s);
+                }
+                self.clock += 1;
+                let clock = self.clock;
+                self.touched.push(b.clone());
+                let bucket = self.buckets.entry(b).or_default();
+                bucket.version = clock;
+                bucket.members.insert(member, k.weight);
+                bucket.weight += k.weight;
+                if let (Some(f), Some(s)) = (&k.first, &k.surname) {
+                    *bucket.firsts.entry(f.clone()).or_default() += k.weight;
+                    *bucket.surnames.entry(s.clone()).or_default() += k.weight;
+                }
+                if let Some(a) = &k.acronym {
+                    *bucket.acronyms.entry(a.clone()).or_default() += k.weight;
+                }
+                if let Some(kind) = k.kind
+                    && !k.weak
+                {
+                    bucket.kinds[kind as usize] += k.weight;
+                }
+            }
+            for n in &ents.locals[i].names {
+                self.aliases
+                    .entry(search_key(n))
+                    .or_default()
+                    .insert(member);
+            }
+        }
+        self.docs.insert(
+            doc,
+            DocEntry {
+                ents,
+                keys,
+                cache: Mutex::new(None),
+            },
+        );
+    }
+
+    pub fn remove(&mut self, doc: DocId) {
+        self.touched.clear();
+        self.remove_doc(doc);
+    }
+
+    /// Insert or replace a document and return the other documents whose
+    /// entity answers (mentions, kinds, entity ids) may have changed: those
+    /// whose cached answers read a bucket this change touched.
+    pub fn update_affected(&mut self, doc: DocId, ents: Arc<DocEntities>) -> Vec<DocId> {
+        self.update(doc, ents);
+        self.affected(doc)
+    }
+
+    /// Remove a document and return the other documents whose answers may
+    /// have changed.
+    pub fn remove_affected(&mut self, doc: DocId) -> Vec<DocId> {
+        self.remove(doc);
+        self.affected(doc)
+    }
+
+    fn affected(&mut self, doc: DocId) -> Vec<DocId> {
+        let touched = std::mem::take(&mut self.touched);
+        let readers = self.readers.lock();
+        let mut out: Vec<DocId> = touched
+            .iter()
+            .filter_map(|b| readers.get(b))
+            .flatten()
+            .copied()
+            .filter(|&d| d != doc && self.docs.contains_key(&d))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn remove_doc(&mut self, doc: DocId) {
+        let Some(entry) = self.docs.remove(&doc) else {
+            return;
+        };
+        if let Some(c) = entry.cache.lock().as_ref() {
+            let mut readers = self.readers.lock();
+            for (k, _) in &c.stamps {
+                if let Some(set) = readers.get_mut(k) {
+                    set.remove(&doc);
+                    if set.is_empty() {
+                        readers.remove(k);
+                    }
+                }
+            }
+        }
+        for (i, k) in entry.keys.iter().enumerate() {
+            if k.weight == 0 {
+                continue;
+            }
+            let member = (doc, i as u32);
+            for b in k.buckets() {
+                self.clock += 1;
+                let clock = self.clock;
+                let mut empty = false;
+                self.touched.push(b.clone());
+                if let Some(bucket) = self.buckets.get_mut(&b) {
+                    bucket.version = clock;
+                    if bucket.members.remove(&member).is_some() {
+                        bucket.weight = bucket.weight.saturating_sub(k.weight);
+                        if let (Some(f), Some(s)) = (&k.first, &k.surname) {
+                            dec(&mut bucket.firsts, f, k.weight);
+                            dec(&mut bucket.surnames, s, k.weight);
+                        }
+                        if let Some(a) = &k.acronym {
+                            dec(&mut bucket.acronyms, a, k.weight);
+                        }
+                        if let Some(kind) = k.kind
+                            && !k.weak
+                        {
+                            let v = &mut bucket.kinds[kind as usize];
+                            *v = v.saturating_sub(k.weight);
+                        }
+                    }
+                    empty = bucket.members.is_empty();
+                }
+                if empty {
+                    self.buckets.remove(&b);
+                    if let Some(s) = b.strip_prefix("s:") {
+                        self.remove_fuzzy(s);
+                    }
+                }
+            }
+            for n in &entry.ents.locals[i].names {
+                let key = search_key(n);
+                if let Some(set) = self.aliases.get_mut(&key) {
+                    set.remove(&member);
+                    if set.is_empty() {
+                        self.aliases.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_fuzzy(&mut self, s: &str) {
+        if self.buckets.contains_key(&format!("s:{s}")) || s.chars().count() < 6 {
+            return;
+        }
+        // a new spelling joins the family of its neighbours: their answers change
+        let mut touched = Vec::new();
+        for d in names::deletion_keys(s) {
+            let set = self.fuzzy.entry(d).or_default();
+            for other in set.iter() {
+                if other != s {
+                    touched.push(format!("s:{other}"));
+                }
+            }
+            set.insert(s.to_string());
+        }
+        for t in touched {
+            self.bump(&t);
+        }
+    }
+
+    fn remove_fuzzy(&mut self, s: &str) {
+        if s.chars().count() < 6 {
+            return;
+        }
+        let mut touched = Vec::new();
+        for d in names::deletion_keys(s) {
+            if let Some(set) = self.fuzzy.get_mut(&d) {
+                set.remove(s);
+                touched.extend(set.iter().map(|o| format!("s:{o}")));
+                if set.is_empty() {
+                    self.fuzzy.remove(&d);
+                }
+            }
+        }
+        for t in touched {
+            self.bump(&t);
+        }
+    }
+
+    /// Surname keys written within one edit of `s` (itself included) that
+    /// have referents.
+    fn family(&self, s: &str) -> Vec<String> {
+        let mut out = vec![s.to_string()];
+        if s.chars().count() >= 6 {
+            for d in names::deletion_keys(s) {
+                if let Some(set) = self.fuzzy.get(&d) {
+                    for o in set {
+                        if !out.contains(o)
+                            && names::within_one_edit(o, s)
+                            && o.chars().next() == s.chars().next()
+                        {
+                            out.push(o.clone());
+                        }
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn bucket(&self, key: &str) -> Option<&Bucket> {
+        self.buckets.get(key)
+    }
+
+    fn version(&self, key: &str) -> u64 {
+        self.buckets.get(key).map(|b| b.version).unwrap_or(0)
+    }
+
+    /// Resolve a referent, recording the buckets read.
+    fn resolve(&self, k: &Keys, read: &mut Vec<String>) -> Resolved {
+        let shown_if = |r: Resolved| r;
+        if let Some(d) = k.declared {
+            read.push(format!("d:{d}"));
+            let kind = self
+                .config
+                .entities
+                .get(d as usize)
+                .and_then(|e| e.kind)
+                .or(k.kind);
+            return Resolved {
+                key: format!("d:{d}"),
+                kind: kind.or(Some(EntityKind::Organization)),
+                shown: true,
+            };
+        }
+        // a declared name written in full
+        if let Some(&d) = self.declared_names.get(&k.name) {
+            return Resolved {
+                key: format!("d:{d}"),
+                kind: self
+                    .config
+                    .entities
+                    .get(d as usize)
+                    .and_then(|e| e.kind)
+                    .or(k.kind),
+                shown: true,
+            };
+        }
+        let r = match k.kind {
+            Some(EntityKind::Person) => self.resolve_person(k, read),
+            Some(EntityKind::Organization) => self.resolve_org(k, read),
+            Some(EntityKind::Place) => {
+                read.push(format!("n:{}", k.name));
+                Resolved {
+                    key: format!("l:{}", k.name),
+                    kind: Some(EntityKind::Place),
+                    shown: true,
+                }
+            }
+            None => self.resolve_untyped(k, read),
+        };
+        let mut r = shown_if(r);
+        if k.weak && r.shown {
+            // weak alone: shown only when another referent shares its buckets
+            let support = k.buckets().iter().any(|b| {
+                read.push(b.clone());
+                self.bucket(b)
+                    .is_some_and(|bk| bk.members.len() > 1 && bk.kinds.iter().any(|&v| v > 0))
+            });
+            r.shown = support;
+        }
+        r
+    }
+
+    fn resolve_person(&self, k: &Keys, read: &mut Vec<String>) -> Resolved {
+        if k.patronymic {
+            let f = k.first.clone().unwrap_or_default();
+            let g = format!("g:{f}");
+            read.push(g.clone());
+            // the most mentioned person with that first name
+            let mut best: Option<(u32, String)> = None;
+            if let Some(b) = self.bucket(&g) {
+                let mut by_surname: FxHashMap<String, u32> = FxHashMap::default();
+                for (m, w) in &b.members {
+                    if let Some(mk) = self.keys_of_member(*m)
+                        && let Some(s) = &mk.surname
+                    {
+                        *by_surname.entry(s.clone()).or_default() += w;
+                    }
+                }
+                for (s, w) in by_surname {
+                    if best
+                        .as_ref()
+                        .is_none_or(|(bw, bs)| w > *bw || (w == *bw && s < *bs))
+                    {
+                        best = Some((w, s));
+                    }
+                }
+            }
+            return match best {
+                Some((_, s)) => {
+                    let mut kk = k.clone();
+                    kk.surname = Some(s);
+                    kk.patronymic = false;
+                    self.resolve_person(&kk, read)
+                }
+                None => Resolved {
+                    key: format!("p:|{f}"),
+                    kind: Some(EntityKind::Person),
+                    shown: true,
+                },
+            };
+        }
+        let Some(s) = &k.surname else {
+            return Resolved {
+                key: format!("p:|{}", k.name),
+                kind: Some(EntityKind::Person),
+                shown: true,
+            };
+        };
+        let fam = self.family(s);
+        let mut canon: Option<(u32, &str)> = None;
+        let mut firsts: FxHashMap<&str, u32> = FxHashMap::default();
+        for f in &fam {
+            let key = format!("s:{f}");
+            if let Some(b) = self.bucket(&key) {
+                if canon.is_none_or(|(w, c)| b.weight > w || (b.weight == w && f.as_str() < c)) {
+                    canon = Some((b.weight, f));
+                }
+                for (g, w) in &b.firsts {
+                    *firsts.entry(g.as_str()).or_default() += w;
+                }
+            }
+            read.push(key);
+        }
+        let canon = canon.map(|c| c.1.to_string()).unwrap_or_else(|| s.clone());
+        let first = match &k.first {
+            Some(f) => {
+                // the heaviest given name of the family that is this one
+                // spelled another way (an initial, a transliteration)
+                firsts
+                    .iter()
+                    .filter(|(g, _)| names::same_given_key(g, f))
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(g, _)| g.to_string())
+                    .unwrap_or_else(|| f.clone())
+            }
+            None => {
+                // a surname alone: the family's most mentioned person, or a
+                // declared one
+                let declared = self
+                    .declared_people
+                    .keys()
+                    .filter(|(ds, _)| fam.contains(ds))
+                    .map(|(_, df)| df.clone())
+                    .next();
+                declared.unwrap_or_else(|| {
+                    firsts
+                        .iter()
+                        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                        .map(|(g, _)| g.to_string())
+                        .unwrap_or_default()
+                })
+            }
+        };
+        for f in &fam {
+            if let Some(&d) = self.declared_people.get(&(f.clone(), first.clone())) {
+                return Resolved {
+                    key: format!("d:{d}"),
+                    kind: Some(EntityKind::Person),
+                    shown: true,
+                };
+            }
+        }
+        Resolved {
+            key: format!("p:{canon}|{first}"),
+            kind: Some(EntityKind::Person),
+            shown: true,
+        }
+    }
+
+    fn resolve_org(&self, k: &Keys, read: &mut Vec<String>) -> Resolved {
+        // "Union State of Belarus and Russia" is the "Union State" known by
+        // that name elsewhere
+        if let Some((head, _)) = k.name.split_once(" of ")
+            && head.contains(' ')
+        {
+            let hk = format!("n:{head}");
+            read.push(hk.clone());
+            if self.bucket(&hk).is_some_and(|b| b.kinds[1] > 0) {
+                let mut kk = k.clone();
+                kk.name = head.to_string();
+                kk.initials = None;
+                kk.acronym = None;
+                return self.resolve_org(&kk, read);
+            }
+        }
+        let name_key = format!("n:{}", k.name);
+        read.push(name_key.clone());
+        let mut acr = k.acronym.clone();
+        if acr.is_none()
+            && let Some(b) = self.bucket(&name_key)
+        {
+            // an acronym written for this name elsewhere
+            acr = b
+                .acronyms
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(a, _)| a.clone());
+        }
+        if acr.is_none()
+            && let Some(i) = &k.initials
+        {
+            let ak = format!("a:{i}");
+            read.push(ak.clone());
+            if self.bucket(&ak).is_some_and(|b| b.acronyms.contains_key(i)) {
+                acr = Some(i.clone());
+            }
+        }
+        if let Some(a) = &acr {
+            read.push(format!("a:{a}"));
+            if let Some(&d) = self.declared_names.get(&a.to_lowercase()) {
+                return Resolved {
+                    key: format!("d:{d}"),
+                    kind: Some(EntityKind::Organization),
+                    shown: true,
+                };
+            }
+        }
+        Resolved {
+            key: match acr {
+                Some(a) => format!("o:a:{a}"),
+                None => format!("o:n:{}", k.name),
+            },
+            kind: Some(EntityKind::Organization),
+            shown: true,
+        }
+    }
+
+    /// A referent the document could not type: typed by the corpus.
+    fn resolve_untyped(&self, k: &Keys, read: &mut Vec<String>) -> Resolved {
+        let unknown = Resolved {
+            key: format!("u:{}", k.name),
+            kind: None,
+            shown: false,
+        };
+        // a person's surname
+        if let Some(s) = &k.surname
+            && k.single
+        {
+            for f in self.family(s) {
+                let key = format!("s:{f}");
+                read.push(key.clone());
+                if self.bucket(&key).is_some_and(|b| b.kinds[0] > 0) {
+                    let mut kk = k.clone();
+                    kk.kind = Some(EntityKind::Person);
+                    return self.resolve_person(&kk, read);
+                }
+            }
+        }
+        // the same name typed elsewhere
+        let nk = format!("n:{}", k.name);
+        read.push(nk.clone());
+        if let Some(b) = self.bucket(&nk) {
+            let best = (0..3).max_by_key(|&i| b.kinds[i]).unwrap_or(0);
+            if b.kinds[best] > 0 {
+                let mut kk = k.clone();
+                kk.kind = Some(kind_of(best));
+                kk.weak = false;
+                return self.resolve(&kk, read);
+            }
+        }
+        if let Some(a) = &k.acronym {
+            let ak = format!("a:{a}");
+            read.push(ak.clone());
+            if self.bucket(&ak).is_some_and(|b| b.kinds[1] > 0) {
+                let mut kk = k.clone();
+                kk.kind = Some(EntityKind::Organization);
+                return self.resolve_org(&kk, read);
+            }
+        }
+        unknown
+    }
+
+    fn keys_of_member(&self, m: Member) -> Option<&Keys> {
+        self.docs.get(&m.0)?.keys.get(m.1 as usize)
+    }
+
+    /// The accepted mentions of a document with their entity and final kind,
+    /// sorted by span.
+    pub fn doc_mentions(&self, doc: DocId) -> Vec<(Span, EntityId, EntityKind)> {
+        self.doc_mentions_arc(doc)
+            .map(|a| a.as_ref().clone())
+            .unwrap_or_default()
+    }
+
+    /// Like [`EntityIndex::doc_mentions`], shared: cheap on repeated calls.
+    pub fn doc_mentions_arc(&self, doc: DocId) -> Option<Arc<Vec<(Span, EntityId, EntityKind)>>> {
+        let entry = self.docs.get(&doc)?;
+        let mut cache = entry.cache.lock();
+        if let Some(c) = cache.as_ref()
+            && c.stamps.iter().all(|(k, v)| self.version(k) == *v)
+        {
+            return Some(c.mentions.clone());
+        }
+        let mut read = Vec::new();
+        let resolved: Vec<Resolved> = entry
+            .keys
+            .iter()
+            .map(|k| self.resolve(k, &mut read))
+            .collect();
+        let mut interner = self.interner.lock();
+        let mut out = Vec::with_capacity(entry.ents.mentions.len());
+        for m in &entry.ents.mentions {
+            let Some(r) = resolved.get(m.local as usize) else {
+                continue;
+            };
+            let Some(kind) = r.kind else { continue };
+            if !r.shown {
+                continue;
+            }
+            out.push((m.span, interner.id(&r.key), kind));
+        }
+        drop(interner);
+        read.sort();
+        read.dedup();
+        {
+            let mut readers = self.readers.lock();
+            if let Some(old) = cache.as_ref() {
+                for (k, _) in &old.stamps {
+                    if let Some(set) = readers.get_mut(k) {
+                        set.remove(&doc);
+                    }
+                }
+            }
+            for k in &read {
+                readers.entry(k.clone()).or_default().insert(doc);
+            }
+        }
+        let stamps = read
+            .into_iter()
+            .map(|k| {
+                let v = self.version(&k);
+                (k, v)
+            })
+            .collect();
+        let mentions = Arc::new(out);
+        *cache = Some(Cached {
+            stamps,
+            mentions: mentions.clone(),
+        });
+        Some(mentions)
+    }
+
+    /// The mention under `offset` in `doc`.
+    pub fn mention_at(&self, doc: DocId, offset: usize) -> Option<(Span, EntityId)> {
+        let ms = self.doc_mentions_arc(doc)?;
+        // prefer the mention containing the offset, then one ending there
+        let i = ms.partition_point(|(s, _, _)| (s.end as usize) < offset);
+        ms[i..]
+            .iter()
+            .take(2)
+            .find(|(s, _, _)| s.contains(offset))
+            .or_else(|| ms[i..].iter().take(2).find(|(s, _, _)| s.touches(offset)))
+            .map(|(s, id, _)| (*s, *id))
+    }
+
+    fn key_of_id(&self, id: EntityId) -> Option<String> {
+        self.interner.lock().keys.get(id as usize).cloned()
+    }
+
+    /// The buckets where the referents of an entity key are filed.
+    fn candidate_buckets(&self, key: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(rest) = key.strip_prefix("p:") {
+            let (s, f) = rest.split_once('|').unwrap_or((rest, ""));
+            if !s.is_empty() {
+                out.extend(self.family(s).into_iter().map(|f| format!("s:{f}")));
+            }
+            if !f.is_empty() {
+                out.push(format!("pg:{f}"));
+            }
+        } else if let Some(a) = key.strip_prefix("o:a:") {
+            out.push(format!("a:{a}"));
+            // expansions filed by name
+            if let Some(b) = self.bucket(&format!("a:{a}")) {
+                for m in b.members.keys() {
+                    if let Some(k) = self.keys_of_member(*m) {
+                        out.push(format!("n:{}", k.name));
+                    }
+                }
+            }
+            out.push(format!("s:{}", names::translit_key(a)));
+        } else if let Some(n) = key.strip_prefix("o:n:").or_else(|| key.strip_prefix("l:")) {
+            out.push(format!("n:{n}"));
+            // longer names "X of Y" filed under their head too
+            if let Some(b) = self.bucket(&format!("h:{n}")) {
+                for m in b.members.keys() {
+                    if let Some(k) = self.keys_of_member(*m) {
+                        out.push(format!("n:{}", k.name));
+                    }
+                }
+            }
+            if !n.contains(' ') {
+                out.push(format!("s:{}", names::translit_key(n)));
+            }
+        } else if let Some(d) = key.strip_prefix("d:") {
+            out.push(format!("d:{d}"));
+            if let Some(e) = d
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.config.entities.get(i))
+            {
+                for n in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                    out.push(format!("n:{}", names::org_key(n)));
+                    let words: Vec<&str> = n.split_whitespace().collect();
+                    if let Some(last) = words.last() {
+                        let s = names::translit_key(last);
+                        out.extend(self.family(&s).into_iter().map(|f| format!("s:{f}")));
+                    }
+                    if words.len() == 1 && is_acronym(words[0]) {
+                        out.push(format!("a:{}", names::acronym_letters(words[0])));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    pub fn entity(&self, id: EntityId) -> Option<EntityInfo> {
+        let key = self.key_of_id(id)?;
+        let mut members: FxHashSet<Member> = FxHashSet::default();
+        for b in self.candidate_buckets(&key) {
+            if let Some(bk) = self.bucket(&b) {
+                members.extend(bk.members.keys().copied());
+            }
+        }
+        let mut members: Vec<Member> = members.into_iter().collect();
+        members.sort_unstable();
+        let mut info = EntityInfo {
+            id,
+            ..EntityInfo::default()
+        };
+        let mut forms: FxHashMap<String, (u32, usize)> = FxHashMap::default();
+        let mut roles: FxHashMap<String, (u32, String)> = FxHashMap::default();
+        let mut order = 0usize;
+        let mut kinds = [0u32; 3];
+        let mut found = false;
+        for m in members {
+            let Some(entry) = self.docs.get(&m.0) else {
+                continue;
+            };
+            let Some(k) = entry.keys.get(m.1 as usize) else {
+                continue;
+            };
+            let mut read = Vec::new();
+            let r = self.resolve(k, &mut read);
+            if r.key != key || !r.shown {
+                continue;
+            }
+            found = true;
+            if let Some(kind) = r.kind {
+                kinds[kind as usize] += k.weight;
+            }
+            let local = &entry.ents.locals[m.1 as usize];
+            for mm in entry.ents.mentions.iter().filter(|mm| mm.local == m.1) {
+                info.mentions.push((m.0, mm.span));
+            }
+            // surface forms with how often they occur
+            for (j, n) in local.names.iter().enumerate() {
+                order += 1;
+                let e = forms.entry(n.clone()).or_insert((0, order));
+                e.0 += local.name_counts.get(j).copied().unwrap_or(1);
+            }
+            for r in &local.roles {
+                let e = roles.entry(r.to_lowercase()).or_insert((0, r.clone()));
+                e.0 += 1;
+            }
+        }
+        if !found {
+            return None;
+        }
+        info.mentions.sort_unstable();
+        info.mentions.dedup();
+        let best = (0..3).max_by_key(|&i| kinds[i]).unwrap_or(0);
+        info.kind = Some(kind_of(best));
+        let mut fs: Vec<(String, u32, usize)> =
+            forms.into_iter().map(|(n, (c, o))| (n, c, o)).collect();
+        fs.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+        if let Some(d) = key.strip_prefix("d:").and_then(|d| d.parse::<usize>().ok())
+            && let Some(e) = self.config.entities.get(d)
+        {
+            info.canonical = e.name.clone();
+            info.description = e.description.clone();
+            if let Some(k) = e.kind {
+                info.kind = Some(k);
+            }
+        } else {
+            info.canonical = super::locals::fullest(&fs, info.kind);
+        }
+        info.aliases = fs.into_iter().map(|(n, c, _)| (n, c)).collect();
+        let mut rs: Vec<(u32, String)> = roles.into_values().collect();
+        rs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        info.roles = rs.into_iter().map(|r| r.1).collect();
+        Some(info)
+    }
+
+    /// Entities whose canonical name or an alias matches `query` (fuzzy), best first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<EntityId> {
+        let q = names::fold(query);
+        let mut scored: Vec<(u32, &str, Member)> = Vec::new();
+        for (alias, members) in &self.aliases {
+            let Some(score) = match_score(&q, alias) else {
+                continue;
+            };
+            if let Some(m) = members.iter().min() {
+                scored.push((score, alias.as_str(), *m));
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut out = Vec::new();
+        let mut seen = FxHashSet::default();
+        for (_, _, m) in scored {
+            if out.len() >= limit {
+                break;
+            }
+            let Some(k) = self.keys_of_member(m) else {
+                continue;
+            };
+            let mut read = Vec::new();
+            let r = self.resolve(k, &mut read);
+            if !r.shown || r.kind.is_none() {
+                continue;
+            }
+            let id = self.interner.lock().id(&r.key);
+            if seen.insert(id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+}
+
+fn dec(map: &mut FxHashMap<String, u32>, key: &str, w: u32) {
+    if let Some(v) = map.get_mut(key) {
+        *v = v.saturating_sub(w);
+        if *v == 0 {
+            map.remove(key);
+        }
+    }
+}
+
+fn kind_of(i: usize) -> EntityKind {
+    match i {
+        0 => EntityKind::Person,
+        1 => EntityKind::Organization,
+        _ => EntityKind::Place,
+    }
+}
+
+/// A name folded word by word ("Łukasz Nowak" -> "lukasz nowak"), made once
+/// when a document arrives so that searching folds only the query.
+fn search_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(names::fold)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How well the folded `alias` matches the folded query: exact, word
+/// prefix, substring, one edit, or letters in order; None when it does not.
+fn match_score(q: &str, alias: &str) -> Option<u32> {
+    if q.is_empty() {
+        return Some(1);
+    }
+    let a: String = alias.chars().filter(|c| *c != ' ').collect();
+    if a == q {
+        return Some(100);
+    }
+    let words: Vec<&str> = alias.split(' ').collect();
+    if words.contains(&q) {
+        return Some(90);
+    }
+    if a.starts_with(q) || words.iter().any(|w| w.starts_with(q)) {
+        return Some(80);
+    }
+    if a.contains(q) {
+        return Some(60);
+    }
+    if q.chars().count() >= 4 && words.iter().any(|w| names::within_one_edit(w, q)) {
+        return Some(50);
+    }
+    // letters in order (subsequence), as editors' fuzzy finders do
+    let mut it = a.chars();
+    if q.chars().all(|c| it.any(|x| x == c)) {
+        return Some(10);
+    }
+    None
+}
