@@ -104,7 +104,8 @@ fn generate_refuses_a_folder_it_did_not_make() {
 fn bench_runs_end_to_end_and_writes_a_report() {
     let tmp = tempfile::tempdir().unwrap();
     let json = tmp.path().join("report.json");
-    let md = tmp.path().join("benchmarks.md");
+    // a folder that does not exist yet, as docs/ in a fresh checkout
+    let md = tmp.path().join("docs").join("benchmarks.md");
     let out = exe()
         .args([
             "bench",
@@ -164,4 +165,16 @@ fn bench_runs_end_to_end_and_writes_a_report() {
     assert!(page.contains("## Latest run"));
     assert!(page.contains("| ready: progress end + every file published (s) |"));
     assert!(page.contains("claimlens bench"));
+
+    // re-rendering a saved report measures nothing and writes the same page
+    let again = tmp.path().join("again.md");
+    let st = exe()
+        .args(["bench", "--from-json"])
+        .arg(&json)
+        .arg("--markdown")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), page);
 }

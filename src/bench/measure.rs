@@ -34,6 +34,13 @@ const SAMPLE_ARTICLES: usize = 100;
 const WARMUP: usize = 5;
 
 pub fn run(args: &RunArgs) -> Result<(), String> {
+    if let Some(p) = &args.from_json {
+        let s = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let report: Report =
+            serde_json::from_str(&s).map_err(|e| format!("{}: {e}", p.display()))?;
+        println!("{}", text_table(&report));
+        return write_outputs(&report, args);
+    }
     if args.sizes.is_empty() || args.sizes.contains(&0) {
         return Err("--sizes needs positive article counts".into());
     }
@@ -134,6 +141,11 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
 }
 
 fn write_outputs(report: &Report, args: &RunArgs) -> Result<(), String> {
+    for p in args.json.iter().chain(&args.markdown) {
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+    }
     if let Some(p) = &args.json {
         let s = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
         std::fs::write(p, s + "\n").map_err(|e| format!("{}: {e}", p.display()))?;
@@ -394,8 +406,19 @@ fn lsp_session(
     conn.c.notify("initialized", json!({}))?;
     conn.pump_until(t0 + Duration::from_secs(args.timeout), Conn::ready)
         .map_err(|e| {
+            let progress = conn
+                .progress
+                .last()
+                .map_or("no progress report".into(), |(at, p)| {
+                    format!(
+                        "indexing progress {p}% at {:.0} s",
+                        (*at - t0).as_secs_f64()
+                    )
+                });
             format!(
-                "waiting for readiness: {e} ({} of {} files published, progress ended: {}); server log: {}",
+                "waiting for readiness: {e} after {} s ({progress}; {} of {} files published, \
+                 progress ended: {}); server log: {}",
+                args.timeout,
                 conn.published.len(),
                 conn.expected.len(),
                 conn.progress_end.is_some(),

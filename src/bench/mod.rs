@@ -100,6 +100,10 @@ pub struct RunArgs {
     /// Server binary (default: this executable).
     #[arg(long)]
     pub server: Option<PathBuf>,
+    /// Measure nothing: read a report written by `--json` and write it again
+    /// (`--markdown`, `--json`) and print its table.
+    #[arg(long)]
+    pub from_json: Option<PathBuf>,
 }
 
 pub fn run(args: &BenchArgs) -> ExitCode {
