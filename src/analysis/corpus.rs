@@ -317,13 +317,15 @@ impl Corpus {
 
     /// The figures that disagree with `doc`'s figures.
     pub fn conflicts(&self, doc: DocId) -> Vec<Conflict> {
-        let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
+        let memo = LinkMemo::default();
+        let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         self.figures.conflicts(doc, &same_claim)
     }
 
     /// Other mentions of the quantity that `doc`'s figure `index` gives.
     pub fn same_quantity(&self, doc: DocId, index: u32) -> Vec<(DocId, u32)> {
-        let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
+        let memo = LinkMemo::default();
+        let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         self.figures.same_quantity(doc, index, &same_claim)
     }
 
@@ -384,4 +386,35 @@ pub fn display_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// "Do these two statements make the same claim?" within one query:
+/// comparing one document's figures with the figures of their bucket asks
+/// about the same few statements of that document many times, so each
+/// statement's claim group is walked once and kept for the query.
+#[derive(Default)]
+struct LinkMemo(
+    std::cell::RefCell<FxHashMap<(DocId, u32), Arc<rustc_hash::FxHashSet<(DocId, u32)>>>>,
+);
+
+impl LinkMemo {
+    fn is_linked(&self, claims: &ClaimIndex, a: (DocId, u32), b: (DocId, u32)) -> bool {
+        if a == b {
+            return false;
+        }
+        let known = {
+            let m = self.0.borrow();
+            m.get(&a).or_else(|| m.get(&b)).cloned()
+        };
+        let group = match known {
+            Some(g) => g,
+            None => {
+                let g: Arc<rustc_hash::FxHashSet<_>> =
+                    Arc::new(claims.group(a).into_iter().collect());
+                self.0.borrow_mut().insert(a, g.clone());
+                g
+            }
+        };
+        group.contains(&a) && group.contains(&b)
+    }
 }
