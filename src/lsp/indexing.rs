@@ -242,6 +242,11 @@ fn resolve_one(
         // outside every workspace folder: only open buffers belong
         return drop_under(out);
     };
+    if workspace::is_under_symlink(root, p) {
+        // reached through a linked folder (which may lead out of the
+        // workspace): links are not followed
+        return drop_under(out);
+    }
     if meta.is_dir() {
         if workspace::is_ignored(root, p) || !workspace::is_corpus_dir(root, p) {
             return drop_under(out);
