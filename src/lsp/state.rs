@@ -129,6 +129,8 @@ pub struct Shared {
     pub open: Mutex<FxHashMap<PathBuf, i32>>,
     /// Paths already reported as unreadable (one message each).
     pub warned: Mutex<FxHashSet<PathBuf>>,
+    /// `initialize` was answered successfully.
+    pub initialized: AtomicBool,
     pub shutdown_requested: AtomicBool,
 }
 
@@ -147,6 +149,7 @@ impl Shared {
             applied,
             open: Mutex::new(FxHashMap::default()),
             warned: Mutex::new(FxHashSet::default()),
+            initialized: AtomicBool::new(false),
             shutdown_requested: AtomicBool::new(false),
         }
     }
