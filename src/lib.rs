@@ -6,8 +6,10 @@
 //! - [`workspace`]: finding and reading corpus files on disk, and watching them.
 //! - [`lsp`]: the language server, a thin layer over the core.
 //! - [`cli`]: `claimlens check` and friends, over the same core.
+//! - [`bench`]: `claimlens bench`: corpus generator and benchmarks.
 
 pub mod analysis;
+pub mod bench;
 pub mod cli;
 pub mod lsp;
 pub mod workspace;

@@ -81,9 +81,12 @@ impl Corpus {
                 (path, text, a)
             })
             .collect();
-        for (path, text, a) in analysed {
-            corpus.upsert(path, text, Arc::new(a));
-        }
+        corpus.upsert_many(
+            analysed
+                .into_iter()
+                .map(|(p, t, a)| (p, t, Arc::new(a)))
+                .collect(),
+        );
         corpus
     }
 
@@ -130,6 +133,31 @@ impl Corpus {
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
     ) -> Vec<DocId> {
+        self.upsert_one(path, text, analysis, false)
+    }
+
+    /// Insert or replace many documents at once, as the first indexing
+    /// does. Returns the documents given and those whose entity or figure
+    /// answers changed; claim links are not computed here (they are
+    /// computed when asked), so documents whose claim links changed are not
+    /// listed: a caller loading a corpus refreshes every document anyway.
+    pub fn upsert_many(&mut self, docs: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>) -> Vec<DocId> {
+        let mut changed = Vec::with_capacity(docs.len());
+        for (path, text, analysis) in docs {
+            changed.extend(self.upsert_one(path, text, analysis, true));
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+
+    fn upsert_one(
+        &mut self,
+        path: PathBuf,
+        text: Arc<str>,
+        analysis: Arc<DocAnalysis>,
+        bulk: bool,
+    ) -> Vec<DocId> {
         let id = match self.by_path.get(&path) {
             Some(&id) => id,
             None => {
@@ -144,7 +172,11 @@ impl Corpus {
         let lines = LineIndex::new(&text);
         self.entities.update(id, analysis.entities.clone());
         let mut changed = vec![id];
-        changed.extend(self.claims.update(id, analysis.claims.clone()));
+        if bulk {
+            self.claims.insert(id, analysis.claims.clone());
+        } else {
+            changed.extend(self.claims.update(id, analysis.claims.clone()));
+        }
         changed.extend(self.figures.update(id, analysis.figures.clone()));
         self.docs[id as usize] = Some(Document {
             path,

@@ -57,20 +57,32 @@ pub fn load(paths: &[PathBuf]) -> Result<(Corpus, Vec<(PathBuf, String)>), Strin
 
 fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
     let (corpus, skipped) = load(&args.paths)?;
-    for (p, why) in &skipped {
+    let flagged = corpus
+        .documents()
+        .any(|(id, _)| !corpus.findings(id).is_empty());
+    match write_report(args, &corpus, &skipped, out) {
+        Ok(()) => Ok(flagged),
+        // the reader went away (`claimlens check | head`): not an error
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(flagged),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
+}
+
+fn write_report(
+    args: &CheckArgs,
+    corpus: &Corpus,
+    skipped: &[(PathBuf, String)],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    for (p, why) in skipped {
         eprintln!("claimlens: {}: {why}", p.display());
     }
     let base = common_base(&args.paths);
     let show = |s: Section| args.show.is_empty() || args.show.contains(&s);
     let report = Report {
-        corpus: &corpus,
+        corpus,
         base: &base,
     };
-    let findings: usize = corpus
-        .documents()
-        .map(|(id, _)| corpus.findings(id).len())
-        .sum();
-    let io = |e: std::io::Error| format!("cannot write output: {e}");
     match args.format {
         Format::Json => {
             let mut v = json!({
@@ -86,8 +98,8 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
             if show(Section::Conflicts) {
                 v["conflicts"] = report.conflicts_json();
             }
-            serde_json::to_writer_pretty(&mut *out, &v).map_err(|e| e.to_string())?;
-            writeln!(out).map_err(io)?;
+            serde_json::to_writer_pretty(&mut *out, &v)?;
+            writeln!(out)?;
         }
         Format::Text => {
             let bytes: usize = corpus.documents().map(|(_, d)| d.text.len()).sum();
@@ -101,20 +113,28 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
                 } else {
                     format!(", {} skipped", skipped.len())
                 }
-            )
-            .map_err(io)?;
+            )?;
             if show(Section::Entities) {
-                report.entities_text(out).map_err(io)?;
+                report.entities_text(out)?;
             }
             if show(Section::Claims) {
-                report.claims_text(out).map_err(io)?;
+                report.claims_text(out)?;
             }
             if show(Section::Conflicts) {
-                report.conflicts_text(out).map_err(io)?;
+                report.conflicts_text(out)?;
             }
         }
     }
-    Ok(findings > 0)
+    Ok(())
+}
+
+/// "1 file", "2 files".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn common_base(paths: &[PathBuf]) -> PathBuf {
@@ -199,16 +219,15 @@ impl Report<'_> {
         writeln!(out, "\nentities: {}", ents.len())?;
         for e in ents {
             let mut files: Vec<u32> = e.mentions.iter().map(|m| m.0).collect();
-            files.dedup();
             files.sort_unstable();
             files.dedup();
             let kind = e.kind.map(|k| k.as_str()).unwrap_or("entity");
             write!(
                 out,
-                "  {} ({kind}): {} mentions in {} files",
+                "  {} ({kind}): {} in {}",
                 e.canonical,
-                e.mentions.len(),
-                files.len()
+                plural(e.mentions.len(), "mention"),
+                plural(files.len(), "file")
             )?;
             let aliases: Vec<&str> = e
                 .aliases

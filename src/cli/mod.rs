@@ -27,6 +27,9 @@ enum Command {
     /// figure conflicts. Exits 0 when nothing is flagged, 1 when a figure
     /// conflict is found, 2 on a usage or I/O error.
     Check(CheckArgs),
+    /// Generate article collections and measure the server and the analysis
+    /// core on them (`claimlens bench --help`).
+    Bench(Box<crate::bench::BenchArgs>),
 }
 
 #[derive(clap::Args, Debug)]
@@ -84,6 +87,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => {
             init_logging("claimlens=warn");
             check::run(&args)
+        }
+        Command::Bench(args) => {
+            init_logging("claimlens=warn");
+            crate::bench::run(&args)
         }
     }
 }

@@ -113,6 +113,11 @@ struct Step {
     done: Vec<oneshot::Sender<()>>,
     config: bool,
     edits: u64,
+    /// Editor versions of the buffers this batch opened, edited (Some) or
+    /// closed (None). Recorded in `shared.open` only once the corpus holds
+    /// the texts, so that the publisher never labels diagnostics of an older
+    /// text with a newer version.
+    versions: FxHashMap<PathBuf, Option<i32>>,
 }
 
 impl Step {
@@ -124,7 +129,7 @@ impl Step {
                 text,
             } => {
                 self.edits += 1;
-                shared.open.lock().insert(path.clone(), version);
+                self.versions.insert(path.clone(), Some(version));
                 let buf = Buffer::new(&text, version);
                 buffers.insert(path.clone(), buf);
                 self.texts.insert(path, Some(Arc::from(text)));
@@ -155,13 +160,13 @@ impl Step {
                     buf.apply(c, enc);
                 }
                 buf.version = version;
-                shared.open.lock().insert(path.clone(), version);
+                self.versions.insert(path.clone(), Some(version));
                 self.texts.insert(path, Some(Arc::from(buf.text())));
             }
             Change::Close { path } => {
                 self.edits += 1;
                 buffers.remove(&path);
-                shared.open.lock().remove(&path);
+                self.versions.insert(path.clone(), None);
                 // back to what the disk says (or gone, for unsaved buffers)
                 self.texts.remove(&path);
                 self.disk.push(path);
@@ -209,6 +214,7 @@ impl Step {
         let shared2 = shared.clone();
         let texts = std::mem::take(&mut self.texts);
         let config = self.config;
+        let versions = std::mem::take(&mut self.versions);
         let res = tokio::task::spawn_blocking(move || {
             let cfg = shared2.corpus.read().config().clone();
             let mut work: Vec<(PathBuf, Option<Arc<str>>)> = texts.into_iter().collect();
@@ -235,11 +241,14 @@ impl Step {
             let mut corpus = shared2.corpus.write();
             let mut changed = Vec::new();
             let mut removed = Vec::new();
-            for (path, text, a) in indexed {
-                if corpus.doc_id(&path).is_none() {
-                    changed.extend(corpus.upsert(path, text, Arc::new(a)));
-                }
-            }
+            // first indexing: the bulk path (claim links are computed when
+            // asked, not per loaded document)
+            let fresh: Vec<_> = indexed
+                .into_iter()
+                .filter(|(path, _, _)| corpus.doc_id(path).is_none())
+                .map(|(path, text, a)| (path, text, Arc::new(a)))
+                .collect();
+            changed.extend(corpus.upsert_many(fresh));
             for (path, res) in analysed {
                 match res {
                     Some((text, a)) => changed.extend(corpus.upsert(path, text, Arc::new(a))),
@@ -251,6 +260,16 @@ impl Step {
                     }
                 }
             }
+            // the texts are installed: their versions now label diagnostics
+            // (still under the write lock, so the publisher sees both at once)
+            let mut open = shared2.open.lock();
+            for (path, v) in versions {
+                match v {
+                    Some(v) => open.insert(path, v),
+                    None => open.remove(&path),
+                };
+            }
+            drop(open);
             changed.sort_unstable();
             changed.dedup();
             (changed, removed)

@@ -1,70 +1,126 @@
 //! The corpus-wide claim index: an inverted index from terms to the
-//! statements holding them, and statement-level document frequencies for
-//! term weights.
+//! sentences holding them, and sentence-level document frequencies for term
+//! weights.
 //!
 //! Links are not stored: they are computed when asked, from the index as it
-//! is now, and memoised until the next edit. So the answer for a corpus never
-//! depends on the order its documents arrived in, and an edit costs only the
-//! re-indexing of its own statements (plus finding which documents it was or
-//! is linked to, to report them). Candidates come from the postings of a
-//! statement's terms; a term held by more than [`MAX_POSTINGS`] statements is
-//! too common to find candidates through (its postings stop growing) and
-//! only counts when scoring.
+//! is now, and memoised until the next edit.
+//! Loading documents only indexes their terms ([`ClaimIndex::insert`]); an
+//! edit ([`ClaimIndex::update`]) also finds the documents linked to the
+//! edited one before and after, from its own candidates. Every query is
+//! bounded whatever the corpus size:
+//!
+//! - a term held by more than [`MAX_POSTINGS`] sentences is too common to
+//!   find candidates through: its postings are dropped (it still counts when
+//!   scoring);
+//! - a query reads at most [`PROBE_BUDGET`] postings, rarest terms first;
+//! - at most [`MAX_CANDIDATES`] sentences (with their quotes and clauses)
+//!   are scored, those sharing the most rarity-weighted terms.
+//!
+//! Whether two statements are linked depends only on the two documents they
+//! are in (and the term weights), never on third documents: a strong score
+//! links by itself; a moderate one links when each statement is the other's
+//! best match in the other's document (as sentence aligners pair
+//! translations: a rewrite of a quote is the closest thing to it in the
+//! other article, while a sentence that only shares a topic has closer
+//! neighbours there). So an edit changes the links of the edited document
+//! only, and the set of documents to republish is exact.
 
 use std::sync::Arc;
 
 use parking_lot::Mutex;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::features::Features;
 use super::normalize::{TermClass, TermId};
 use super::similarity::{self, Comparison};
-use super::synonyms;
-use super::{DocClaims, Link};
+use super::{DocClaims, Link, StatementClaims};
 use crate::analysis::entities::DocId;
-use crate::analysis::span::Span;
 
-/// Postings of a term stop growing at this length.
+/// A term held by more sentences than this finds no candidates: its
+/// postings are dropped for good (until the index is rebuilt).
 pub const MAX_POSTINGS: usize = 2000;
 
-/// Candidates must share this many indexed terms (outside the query's most
-/// common ones) before they are scored.
-const MIN_CANDIDATE_TERMS: u32 = 1;
+/// A query reads at most this many postings entries.
+pub const PROBE_BUDGET: usize = 4000;
+
+/// At most this many candidate sentences of a statement are scored, those
+/// sharing the most (rarity-weighted) indexed terms.
+pub const MAX_CANDIDATES: usize = 64;
 
 /// A link found through another statement scores this much less.
 const HOP_PENALTY: f32 = 0.1;
 
-/// At most this many candidates of a statement are scored, those sharing
-/// the most (rarity-weighted) indexed terms.
-pub const MAX_CANDIDATES: usize = 256;
+/// Links are followed one hop further from at most this many direct links.
+const MAX_HOPS: usize = 8;
 
 /// A claim group is explored up to this many statements.
 const MAX_GROUP: usize = 256;
 
+/// Memoised direct links are dropped all at once past this many.
+const CACHE_LIMIT: usize = 200_000;
+
+/// At most this many other documents are checked for a moderate
+/// (mutual-best) link of one statement.
+const MAX_MUTUAL_DOCS: usize = 8;
+
+/// Neighbours this many sentences away (each side) can vouch for a
+/// moderate link.
+const VOUCH_WINDOW: usize = 3;
+
 type Key = (DocId, u32);
 
-/// Corpus-wide claim index, updated one document at a time.
+#[derive(Debug, Default)]
+struct Cache {
+    by_doc: FxHashMap<DocId, FxHashMap<u32, Arc<[Link]>>>,
+    len: usize,
+}
+
+/// A scored candidate.
+#[derive(Clone, Copy, Debug)]
+struct Scored {
+    link: Link,
+    cmp: Comparison,
+}
+
+/// Corpus-wide claim index.
 #[derive(Debug, Default)]
 pub struct ClaimIndex {
-    docs: FxHashMap<DocId, Arc<DocClaims>>,
-    postings: FxHashMap<TermId, Vec<Key>>,
-    /// Number of top-level statements (sentences) holding each term.
+    docs: Vec<Option<Arc<DocClaims>>>,
+    /// Number of sentences holding each term (a small table, read for
+    /// every weight).
     df: FxHashMap<TermId, u32>,
-    /// Number of top-level statements.
+    /// The sentences holding each term not found too common, as (document,
+    /// statement index).
+    postings: FxHashMap<TermId, Vec<Key>>,
+    /// Terms that were held by more than [`MAX_POSTINGS`] sentences.
+    frequent: FxHashSet<TermId>,
+    /// Number of sentences.
     n: u32,
-    cache: Mutex<FxHashMap<Key, Arc<[Link]>>>,
-    direct_cache: Mutex<FxHashMap<Key, Arc<[Link]>>>,
+    cache: Mutex<Cache>,
 }
 
 impl ClaimIndex {
-    /// Insert or replace a document; returns the other documents whose links changed.
+    /// Index a document (replacing an earlier version) without computing
+    /// any links: the path for loading many documents. Answers computed
+    /// earlier for other documents are forgotten.
+    pub fn insert(&mut self, doc: DocId, claims: Arc<DocClaims>) {
+        self.unindex(doc);
+        self.index(doc, claims);
+        self.clear_cache();
+    }
+
+    /// Insert or replace a document; returns the other documents whose
+    /// links changed: those linked to it before or after. Costs what the
+    /// document's own queries cost.
     pub fn update(&mut self, doc: DocId, claims: Arc<DocClaims>) -> Vec<DocId> {
         let mut affected = FxHashSet::default();
-        if self.docs.contains_key(&doc) {
+        if self.doc(doc).is_some() {
             self.linked_docs(doc, &mut affected);
             self.unindex(doc);
         }
         self.index(doc, claims);
+        self.clear_cache();
         self.linked_docs(doc, &mut affected);
         affected.remove(&doc);
         let mut out: Vec<DocId> = affected.into_iter().collect();
@@ -74,55 +130,82 @@ impl ClaimIndex {
 
     /// Remove a document; returns the other documents whose links changed.
     pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
-        if !self.docs.contains_key(&doc) {
+        if self.doc(doc).is_none() {
             return Vec::new();
         }
         let mut affected = FxHashSet::default();
         self.linked_docs(doc, &mut affected);
         self.unindex(doc);
+        self.clear_cache();
         affected.remove(&doc);
         let mut out: Vec<DocId> = affected.into_iter().collect();
         out.sort_unstable();
         out
     }
 
+    /// Forget every memoised answer: term weights changed with the edit, so
+    /// scores anywhere may have moved a little, and answers must not depend
+    /// on the order documents arrived in. Bounded by [`CACHE_LIMIT`].
+    fn clear_cache(&mut self) {
+        let c = self.cache.get_mut();
+        c.by_doc.clear();
+        c.len = 0;
+    }
+
+    /// Number of indexed documents.
+    pub fn len(&self) -> usize {
+        self.docs.iter().filter(|d| d.is_some()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.iter().all(Option::is_none)
+    }
+
+    fn doc(&self, doc: DocId) -> Option<&Arc<DocClaims>> {
+        self.docs.get(doc as usize).and_then(Option::as_ref)
+    }
+
+    fn stmt(&self, k: Key) -> Option<&StatementClaims> {
+        self.doc(k.0)?.statements.get(k.1 as usize)
+    }
+
     /// The statements that make the same claim as `doc`'s statement
     /// `statement`, itself excluded, best first.
     ///
-    /// These are the direct links (a score at or above the threshold) and
-    /// the direct links of those, one hop further, scored as the weaker of
-    /// the two hops less a tenth: a claim group is the same claim, and a
-    /// restatement that matches the original well enough also repeats what
-    /// the original's other restatements say.
+    /// These are the direct links and, one hop further, the direct links of
+    /// its strong links (a score at or above the threshold), scored as the
+    /// weaker of the two hops less a tenth: a restatement that matches the
+    /// original well also repeats what the original's other restatements
+    /// say. Of statements that overlap in one document (a clause, a quote
+    /// and their sentence) only the best is listed.
     pub fn links(&self, doc: DocId, statement: u32) -> Vec<Link> {
-        let direct = self.direct(doc, statement);
-        let Some(me) = self.span_of((doc, statement)) else {
+        let Some(me) = self.stmt((doc, statement)).copied() else {
             return Vec::new();
         };
-        // of statements that overlap in one document (a clause, a quote and
-        // their sentence) only the best stays
-        let mut out: Vec<(Link, Span)> = Vec::with_capacity(direct.len());
+        let direct = self.direct(doc, statement);
+        let mut out: Vec<(Link, StatementClaims)> = Vec::with_capacity(direct.len());
+        let clash = |out: &[(Link, StatementClaims)], l: &Link, s: &StatementClaims| {
+            (l.doc == doc && s.overlaps(&me))
+                || out.iter().any(|(o, os)| o.doc == l.doc && os.overlaps(s))
+        };
         for l in direct.iter() {
-            if let Some(sp) = self.span_of((l.doc, l.statement))
-                && !out
-                    .iter()
-                    .any(|(o, osp)| o.doc == l.doc && osp.overlaps(sp))
+            if let Some(s) = self.stmt((l.doc, l.statement))
+                && !clash(&out, l, s)
             {
-                out.push((*l, sp));
+                out.push((*l, *s));
             }
         }
-        let firsts = out.len();
+        let firsts = out.len().min(MAX_HOPS);
         for i in 0..firsts {
-            let l = out[i].0;
+            let (l, ls) = out[i];
+            if l.score < similarity::threshold(me.is_clause() || ls.is_clause()) {
+                continue;
+            }
             for m in self.direct(l.doc, l.statement).iter() {
-                let Some(sp) = self.span_of((m.doc, m.statement)) else {
+                let Some(s) = self.stmt((m.doc, m.statement)) else {
                     continue;
                 };
-                let clash = (m.doc == doc && sp.overlaps(me))
-                    || out
-                        .iter()
-                        .any(|(o, osp)| o.doc == m.doc && osp.overlaps(sp));
-                if !clash {
+                if !clash(&out, m, s) {
                     let score = l.score.min(m.score) - HOP_PENALTY;
                     out.push((
                         Link {
@@ -130,7 +213,7 @@ impl ClaimIndex {
                             statement: m.statement,
                             score,
                         },
-                        sp,
+                        *s,
                     ));
                 }
             }
@@ -143,86 +226,200 @@ impl ClaimIndex {
         out.into_iter().map(|(l, _)| l).collect()
     }
 
-    /// The direct links of a statement, best first, memoised until the
-    /// next edit: every statement scoring at or above the threshold with it,
-    /// and those at or above the lower mutual threshold that are its best
-    /// match while it is theirs (as in sentence alignment: a translation or
-    /// rewrite of a quote is the closest thing to it in the other article,
-    /// while a sentence that only shares a topic has closer neighbours),
-    /// in other documents or, within one document, said by the same named
-    /// speaker (a quote and its report in narration). Symmetric: `b` is among `a`'s direct
-    /// links exactly when `a` is among `b`'s.
+    /// The direct links of a statement, best first, memoised until an edit
+    /// touches its document.
     fn direct(&self, doc: DocId, statement: u32) -> Arc<[Link]> {
-        let key = (doc, statement);
-        if let Some(l) = self.direct_cache.lock().get(&key) {
+        if let Some(l) = self
+            .cache
+            .lock()
+            .by_doc
+            .get(&doc)
+            .and_then(|m| m.get(&statement))
+        {
             return l.clone();
         }
-        let me = self.clause_flag(key);
-        let scored = self.scored(doc, statement);
-        let links: Arc<[Link]> = scored
-            .iter()
-            .filter(|l| {
-                let clause = me || self.clause_flag((l.doc, l.statement));
-                l.score >= similarity::threshold(clause)
-                    || ((l.doc != doc || self.same_speaker(key, (l.doc, l.statement)))
-                        && self.mutual_best(key, (l.doc, l.statement))
-                        && self
-                            .compare(key, (l.doc, l.statement))
-                            .is_some_and(|c| c.shared_words >= similarity::MUTUAL_MIN_SHARED_WORDS))
-            })
-            .copied()
-            .collect();
-        self.direct_cache.lock().insert(key, links.clone());
+        let links: Arc<[Link]> = self.compute_direct((doc, statement)).into();
+        let mut c = self.cache.lock();
+        if c.len >= CACHE_LIMIT {
+            c.by_doc.clear();
+            c.len = 0;
+        }
+        if c.by_doc
+            .entry(doc)
+            .or_default()
+            .insert(statement, links.clone())
+            .is_none()
+        {
+            c.len += 1;
+        }
         links
     }
 
-    /// Every candidate at or above the mutual threshold, best first.
-    fn scored(&self, doc: DocId, statement: u32) -> Arc<[Link]> {
-        let key = (doc, statement);
-        if let Some(l) = self.cache.lock().get(&key) {
-            return l.clone();
-        }
-        let links: Arc<[Link]> = self.compute_scored(doc, statement).into();
-        self.cache.lock().insert(key, links.clone());
-        links
-    }
-
-    /// Is `b` (or a statement overlapping it) `a`'s best match, and the
-    /// other way round?
-    fn mutual_best(&self, a: Key, b: Key) -> bool {
-        let best_overlaps = |x: Key, y: Key| {
-            let Some(best) = self.scored(x.0, x.1).first().copied() else {
-                return false;
+    /// The direct links of a statement: every statement scoring at or above
+    /// the threshold with it, and those at or above the lower mutual
+    /// threshold that are its best match in their document while it is
+    /// theirs in its own, in other documents or, within one document, said
+    /// by the same named speaker (a quote and its report in narration).
+    /// Symmetric: `b` is among `a`'s direct links exactly when `a` is among
+    /// `b`'s (up to the bounds on candidates).
+    fn compute_direct(&self, key: Key) -> Vec<Link> {
+        let Some(me) = self.stmt(key).copied() else {
+            return Vec::new();
+        };
+        let mut f = Features::default();
+        let mut g = Features::default();
+        self.features(key, &mut f);
+        let scored = self.scored(key, &me, &f);
+        let mut out = Vec::new();
+        let mut mutual_docs = 0usize;
+        let mut checked: FxHashMap<DocId, Option<u32>> = FxHashMap::default();
+        for s in &scored {
+            let other = (s.link.doc, s.link.statement);
+            let Some(ost) = self.stmt(other).copied() else {
+                continue;
             };
-            best.doc == y.0
-                && match (self.span_of((best.doc, best.statement)), self.span_of(y)) {
-                    (Some(p), Some(q)) => p.overlaps(q),
-                    _ => false,
+            let clause = me.is_clause() || ost.is_clause();
+            if s.cmp.score >= similarity::threshold(clause) {
+                out.push(s.link);
+                continue;
+            }
+            if s.cmp.shared_words < similarity::MUTUAL_MIN_SHARED_WORDS
+                || (other.0 == key.0 && (me.speaker == 0 || me.speaker != ost.speaker))
+            {
+                continue;
+            }
+            // my best in the other document (scored is best first; a
+            // statement overlapping the first counts as the same place)
+            let best_there = scored
+                .iter()
+                .find(|x| x.link.doc == other.0)
+                .map(|x| x.link.statement);
+            let overlaps = |d: DocId, a: u32, b: u32| match (self.stmt((d, a)), self.stmt((d, b))) {
+                (Some(x), Some(y)) => a == b || x.overlaps(y),
+                _ => false,
+            };
+            if !best_there.is_some_and(|b| overlaps(other.0, b, other.1)) {
+                continue;
+            }
+            // and its best in my document
+            let back = match checked.get(&other.0) {
+                Some(&b) if other.0 != key.0 => b,
+                _ => {
+                    if mutual_docs >= MAX_MUTUAL_DOCS {
+                        continue;
+                    }
+                    mutual_docs += 1;
+                    self.features(other, &mut g);
+                    let b = self.best_in_doc(other, &ost, &g, key.0);
+                    checked.insert(other.0, b);
+                    b
                 }
+            };
+            if back.is_some_and(|b| overlaps(key.0, b, key.1))
+                && (other.0 == key.0 || self.vouched(key, other))
+            {
+                out.push(s.link);
+            }
+        }
+        out
+    }
+
+    /// Do neighbours vouch for a moderate pair across two documents? As in
+    /// sentence alignment, a pair between aligned neighbours is aligned
+    /// too: some sentence near `a` (within [`VOUCH_WINDOW`] sentences, its
+    /// quotes and clauses included) is strongly linked to one near `b`.
+    /// Two articles that merely share a topic have no such anchors.
+    fn vouched(&self, a: Key, b: Key) -> bool {
+        let (Some(ca), Some(cb)) = (self.doc(a.0), self.doc(b.0)) else {
+            return false;
         };
-        best_overlaps(a, b) && best_overlaps(b, a)
-    }
-
-    /// Do two statements have the same named speaker?
-    fn same_speaker(&self, a: Key, b: Key) -> bool {
-        let speaker = |k: Key| {
-            self.docs
-                .get(&k.0)
-                .and_then(|c| c.statements.get(k.1 as usize))
-                .and_then(|s| s.speaker)
+        let near = |c: &DocClaims, k: u32| -> Vec<usize> {
+            let own = c.sentence_of(k as usize);
+            let mut out = Vec::new();
+            // sentences before
+            let mut i = own;
+            let mut n = 0;
+            while i > 0 && n < VOUCH_WINDOW {
+                i = c.sentence_of(i - 1);
+                out.extend(c.family(i));
+                n += 1;
+            }
+            // the statement's own sentence, less the statement itself
+            out.extend(
+                c.family(own)
+                    .filter(|&j| !c.statements[j].overlaps(&c.statements[k as usize])),
+            );
+            let mut e = c.family(own).end;
+            n = 0;
+            while e < c.statements.len() && n < VOUCH_WINDOW {
+                let r = c.family(e);
+                e = r.end;
+                out.extend(r);
+                n += 1;
+            }
+            out.retain(|&j| c.statements[j].linkable());
+            out
         };
-        speaker(a).is_some() && speaker(a) == speaker(b)
+        let (na, nb) = (near(ca, a.1), near(cb, b.1));
+        let (mut f, mut g) = (Features::default(), Features::default());
+        for &x in &na {
+            ca.features(x, &mut f);
+            let sx = ca.statements[x];
+            for &y in &nb {
+                let sy = cb.statements[y];
+                if a.0 == b.0 && (sx.overlaps(&sy) || x == y) {
+                    continue;
+                }
+                cb.features(y, &mut g);
+                if !similarity::may_match(&f, &g) {
+                    continue;
+                }
+                let c = similarity::compare(&f, &g, |t, cl| self.weight(t, cl));
+                if c.score >= similarity::threshold(sx.is_clause() || sy.is_clause()) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
-    fn clause_flag(&self, k: Key) -> bool {
-        self.docs
-            .get(&k.0)
-            .and_then(|c| c.statements.get(k.1 as usize))
-            .is_some_and(|s| s.is_clause())
+    /// The statement of document `doc` that best matches `who` (features
+    /// `f`), when any scores at or above the mutual threshold.
+    fn best_in_doc(&self, who: Key, me: &StatementClaims, f: &Features, doc: DocId) -> Option<u32> {
+        let claims = self.doc(doc)?;
+        let own = (who.0 == doc).then(|| {
+            let c = self.doc(who.0)?;
+            Some(c.family(c.sentence_of(who.1 as usize)))
+        });
+        let own = own.flatten();
+        let mut g = Features::default();
+        let mut best: Option<(f32, u32)> = None;
+        for (i, st) in claims.statements.iter().enumerate() {
+            if !st.linkable() || own.as_ref().is_some_and(|r| r.contains(&i)) {
+                continue;
+            }
+            claims.features(i, &mut g);
+            if !similarity::may_match(f, &g) {
+                continue;
+            }
+            let c = similarity::compare(f, &g, |t, cl| self.weight(t, cl));
+            if c.score >= similarity::mutual_threshold(me.is_clause() || st.is_clause())
+                && best.is_none_or(|(s, _)| c.score > s)
+            {
+                best = Some((c.score, i as u32));
+            }
+        }
+        best.map(|b| b.1)
     }
 
-    fn span_of(&self, k: Key) -> Option<Span> {
-        Some(self.docs.get(&k.0)?.statements.get(k.1 as usize)?.span)
+    fn features(&self, k: Key, out: &mut Features) {
+        match self.doc(k.0) {
+            Some(c) => c.features(k.1 as usize, out),
+            None => {
+                out.terms.clear();
+                out.bigrams.clear();
+            }
+        }
     }
 
     /// Do statements `a` and `b`, each as (document, statement index), make
@@ -259,16 +456,50 @@ impl ClaimIndex {
     /// All claim groups with at least two places: (doc, statement) lists,
     /// each sorted, the groups in order of their first member. Of
     /// statements of one group that overlap (a sentence and its clause) only
-    /// the first is listed.
+    /// the first is listed. Computed in parallel, without memoising (the
+    /// links of a whole corpus would not fit).
     pub fn groups(&self) -> Vec<Vec<(DocId, u32)>> {
-        let mut keys: Vec<Key> = self
+        let keys: Vec<Key> = self
             .docs
             .iter()
-            .flat_map(|(&d, c)| (0..c.statements.len() as u32).map(move |s| (d, s)))
+            .enumerate()
+            .filter_map(|(d, c)| c.as_ref().map(|c| (d as DocId, c)))
+            .flat_map(|(d, c)| {
+                c.statements
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.linkable())
+                    .map(move |(i, _)| (d, i as u32))
+            })
             .collect();
-        keys.sort_unstable();
-        let pos: FxHashMap<Key, usize> = keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
-        let mut parent: Vec<usize> = (0..keys.len()).collect();
+        let mut edges: Vec<(Key, Key)> = keys
+            .par_iter()
+            .flat_map_iter(|&k| {
+                let links = match self.cache.lock().by_doc.get(&k.0).and_then(|m| m.get(&k.1)) {
+                    Some(l) => l.to_vec(),
+                    None => self.compute_direct(k),
+                };
+                links
+                    .into_iter()
+                    .map(move |l| (k, (l.doc, l.statement)))
+                    .filter(|(a, b)| a < b)
+            })
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        let mut pos: FxHashMap<Key, usize> = FxHashMap::default();
+        let mut members: Vec<Key> = Vec::new();
+        let mut id = |k: Key, members: &mut Vec<Key>| {
+            *pos.entry(k).or_insert_with(|| {
+                members.push(k);
+                members.len() - 1
+            })
+        };
+        let pairs: Vec<(usize, usize)> = edges
+            .iter()
+            .map(|&(a, b)| (id(a, &mut members), id(b, &mut members)))
+            .collect();
+        let mut parent: Vec<usize> = (0..members.len()).collect();
         fn find(p: &mut [usize], mut x: usize) -> usize {
             while p[x] != x {
                 p[x] = p[p[x]];
@@ -276,18 +507,14 @@ impl ClaimIndex {
             }
             x
         }
-        for (i, &(d, s)) in keys.iter().enumerate() {
-            for l in self.direct(d, s).iter() {
-                if let Some(&j) = pos.get(&(l.doc, l.statement)) {
-                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                    if ri != rj {
-                        parent[ri.max(rj)] = ri.min(rj);
-                    }
-                }
+        for (i, j) in pairs {
+            let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+            if ri != rj {
+                parent[ri.max(rj)] = ri.min(rj);
             }
         }
         let mut by_root: FxHashMap<usize, Vec<Key>> = FxHashMap::default();
-        for (i, &k) in keys.iter().enumerate() {
+        for (i, &k) in members.iter().enumerate() {
             let r = find(&mut parent, i);
             by_root.entry(r).or_default().push(k);
         }
@@ -297,11 +524,11 @@ impl ClaimIndex {
             .into_values()
             .map(|mut g| {
                 g.sort_unstable();
-                let mut kept: Vec<(Key, Span)> = Vec::with_capacity(g.len());
+                let mut kept: Vec<(Key, StatementClaims)> = Vec::with_capacity(g.len());
                 for k in g {
-                    let Some(sp) = self.span_of(k) else { continue };
-                    if !kept.iter().any(|(o, osp)| o.0 == k.0 && osp.overlaps(sp)) {
-                        kept.push((k, sp));
+                    let Some(s) = self.stmt(k) else { continue };
+                    if !kept.iter().any(|(o, os)| o.0 == k.0 && os.overlaps(s)) {
+                        kept.push((k, *s));
                     }
                 }
                 kept.into_iter().map(|(k, _)| k).collect::<Vec<Key>>()
@@ -315,9 +542,12 @@ impl ClaimIndex {
     /// Compare two statements with the current term weights (for
     /// explanations and calibration); `None` when either is unknown.
     pub fn compare(&self, a: (DocId, u32), b: (DocId, u32)) -> Option<Comparison> {
-        let fa = &self.docs.get(&a.0)?.statements.get(a.1 as usize)?.features;
-        let fb = &self.docs.get(&b.0)?.statements.get(b.1 as usize)?.features;
-        Some(similarity::compare(fa, fb, |t, c| self.weight(t, c)))
+        self.stmt(a)?;
+        self.stmt(b)?;
+        let (mut fa, mut fb) = (Features::default(), Features::default());
+        self.features(a, &mut fa);
+        self.features(b, &mut fb);
+        Some(similarity::compare(&fa, &fb, |t, c| self.weight(t, c)))
     }
 
     fn weight(&self, t: TermId, class: TermClass) -> f32 {
@@ -325,181 +555,179 @@ impl ClaimIndex {
         similarity::idf(df, self.n) * similarity::class_factor(class)
     }
 
-    fn index(&mut self, doc: DocId, claims: Arc<DocClaims>) {
+    /// The distinct content terms of each sentence of a document.
+    fn sentence_terms(claims: &DocClaims, mut each: impl FnMut(u32, &[(TermId, TermClass)])) {
+        let mut f = Features::default();
         for (i, st) in claims.statements.iter().enumerate() {
-            for &(t, _) in st.features.terms.iter() {
-                if st.parent.is_none() {
-                    *self.df.entry(t).or_default() += 1;
-                }
-                let list = self.postings.entry(t).or_default();
-                if list.len() < MAX_POSTINGS {
-                    list.push((doc, i as u32));
-                }
+            if !st.is_sentence() {
+                continue;
             }
-            for key in concept_keys(&st.features) {
-                let list = self.postings.entry(key).or_default();
-                if list.len() < MAX_POSTINGS {
-                    list.push((doc, i as u32));
-                }
-            }
-            if st.parent.is_none() {
-                self.n += 1;
-            }
+            claims.features(i, &mut f);
+            f.terms.retain(|t| t.1 != TermClass::Negation);
+            each(i as u32, &f.terms);
         }
-        self.docs.insert(doc, claims);
-        self.cache.get_mut().clear();
-        self.direct_cache.get_mut().clear();
+    }
+
+    fn index(&mut self, doc: DocId, claims: Arc<DocClaims>) {
+        let (df, postings, frequent) = (&mut self.df, &mut self.postings, &mut self.frequent);
+        let mut n = 0u32;
+        Self::sentence_terms(&claims, |i, ts| {
+            n += 1;
+            for &(t, _) in ts {
+                let d = df.entry(t).or_default();
+                *d += 1;
+                if *d as usize > MAX_POSTINGS {
+                    if frequent.insert(t) {
+                        postings.remove(&t);
+                    }
+                } else if !frequent.contains(&t) {
+                    postings.entry(t).or_default().push((doc, i));
+                }
+            }
+        });
+        self.n += n;
+        if self.docs.len() <= doc as usize {
+            self.docs.resize(doc as usize + 1, None);
+        }
+        self.docs[doc as usize] = Some(claims);
     }
 
     fn unindex(&mut self, doc: DocId) {
-        let Some(claims) = self.docs.remove(&doc) else {
+        let Some(claims) = self.docs.get_mut(doc as usize).and_then(Option::take) else {
             return;
         };
-        let mut seen: FxHashSet<TermId> = FxHashSet::default();
-        for st in claims.statements.iter() {
-            for &(t, _) in st.features.terms.iter() {
-                if st.parent.is_none()
-                    && let Some(d) = self.df.get_mut(&t)
-                {
+        let mut distinct: FxHashSet<TermId> = FxHashSet::default();
+        let df = &mut self.df;
+        let mut n = 0u32;
+        Self::sentence_terms(&claims, |_, ts| {
+            n += 1;
+            for &(t, _) in ts {
+                distinct.insert(t);
+                if let Some(d) = df.get_mut(&t) {
                     *d = d.saturating_sub(1);
                     if *d == 0 {
-                        self.df.remove(&t);
-                    }
-                }
-                if seen.insert(t)
-                    && let Some(list) = self.postings.get_mut(&t)
-                {
-                    list.retain(|k| k.0 != doc);
-                    if list.is_empty() {
-                        self.postings.remove(&t);
+                        df.remove(&t);
                     }
                 }
             }
-            for key in concept_keys(&st.features) {
-                if seen.insert(key)
-                    && let Some(list) = self.postings.get_mut(&key)
-                {
-                    list.retain(|k| k.0 != doc);
-                    if list.is_empty() {
-                        self.postings.remove(&key);
-                    }
+        });
+        for t in distinct {
+            if let Some(list) = self.postings.get_mut(&t) {
+                list.retain(|k| k.0 != doc);
+                if list.is_empty() {
+                    self.postings.remove(&t);
                 }
-            }
-            if st.parent.is_none() {
-                self.n = self.n.saturating_sub(1);
             }
         }
-        self.cache.get_mut().clear();
-        self.direct_cache.get_mut().clear();
+        self.n = self.n.saturating_sub(n);
     }
 
     /// Add to `out` every document linked to a statement of `doc`.
     fn linked_docs(&self, doc: DocId, out: &mut FxHashSet<DocId>) {
-        let Some(claims) = self.docs.get(&doc) else {
+        let Some(claims) = self.doc(doc) else {
             return;
         };
-        for s in 0..claims.statements.len() as u32 {
-            for l in self.direct(doc, s).iter() {
+        for (s, st) in claims.statements.iter().enumerate() {
+            if !st.linkable() {
+                continue;
+            }
+            for l in self.direct(doc, s as u32).iter() {
                 out.insert(l.doc);
             }
         }
     }
 
-    /// Every statement scoring at least the mutual-best threshold with this
-    /// one, best first.
-    fn compute_scored(&self, doc: DocId, statement: u32) -> Vec<Link> {
-        let Some(claims) = self.docs.get(&doc) else {
-            return Vec::new();
-        };
-        let Some(me) = claims.statements.get(statement as usize) else {
-            return Vec::new();
-        };
-        if !me.linkable() {
-            return Vec::new();
-        }
-        // accumulate shared indexed terms per candidate, with their rarity
-        let mut acc: FxHashMap<Key, (u32, f32)> = FxHashMap::default();
-        // prefix filter: a pair must share MIN_SHARED_TERMS terms, so it
-        // shares one outside the statement's MIN_SHARED_TERMS - 1 most
-        // common terms; their (longest) postings need not be read
-        let mut words: Vec<(usize, TermId)> = me
-            .features
-            .terms
-            .iter()
-            .filter(|t| t.1 != TermClass::Negation)
-            .filter_map(|t| Some((self.postings.get(&t.0)?.len(), t.0)))
-            .collect();
-        words.sort_unstable_by(|a, b| b.cmp(a));
-        let skip = (similarity::MIN_SHARED_TERMS - 1).min(words.len());
-        let rarest = words[skip..].iter().map(|w| w.1);
-        for t in rarest.chain(concept_keys(&me.features)) {
-            let Some(list) = self.postings.get(&t) else {
-                continue;
-            };
-            if list.len() >= MAX_POSTINGS {
+    /// The candidate sentences of a statement: those sharing its rarest
+    /// terms, at most [`MAX_CANDIDATES`], its own sentence excluded.
+    fn candidates(&self, key: Key, f: &Features) -> Vec<Key> {
+        let own = self
+            .doc(key.0)
+            .map(|c| c.sentence_of(key.1 as usize) as u32);
+        let mut probes: Vec<(usize, &[Key])> = Vec::with_capacity(f.terms.len());
+        let mut unprobed = 0usize;
+        for &(t, class) in &f.terms {
+            if class == TermClass::Negation {
                 continue;
             }
-            let rarity = similarity::idf(list.len() as u32, self.n.max(list.len() as u32));
-            for &k in list {
+            match self.postings.get(&t) {
+                Some(list) => probes.push((list.len(), list)),
+                None if self.frequent.contains(&t) => unprobed += 1,
+                None => {}
+            }
+        }
+        probes.sort_unstable_by_key(|p| p.0);
+        let mut acc: FxHashMap<Key, (u32, f32)> = FxHashMap::default();
+        let mut read = 0usize;
+        for (len, list) in probes.iter() {
+            if read + len > PROBE_BUDGET {
+                unprobed += 1;
+                continue;
+            }
+            read += len;
+            let rarity = similarity::idf(*len as u32, self.n.max(*len as u32));
+            for &k in list.iter() {
                 let e = acc.entry(k).or_default();
                 e.0 += 1;
                 e.1 += rarity;
             }
         }
+        // a link needs MIN_SHARED_TERMS shared terms, synonyms included: two
+        // literal ones among the probed terms unless some went unprobed
+        let need = if unprobed == 0 { 2 } else { 1 };
         let mut cands: Vec<(Key, f32)> = acc
             .into_iter()
-            .filter(|&(k, (count, _))| count >= MIN_CANDIDATE_TERMS && k != (doc, statement))
+            .filter(|&(k, (count, _))| count >= need && !(k.0 == key.0 && Some(k.1) == own))
             .map(|(k, (_, w))| (k, w))
             .collect();
-        // score only the candidates sharing the most weight: a statement
-        // repeated in thousands of places stays cheap to query
         if cands.len() > MAX_CANDIDATES {
             cands.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
                 b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
             });
             cands.truncate(MAX_CANDIDATES);
         }
-        let mut links: Vec<(Link, u32, u32)> = Vec::new();
-        for (k, _) in cands {
-            let Some(oc) = self.docs.get(&k.0) else {
-                continue;
-            };
-            let Some(other) = oc.statements.get(k.1 as usize) else {
-                continue;
-            };
-            if (k.0 == doc && other.span.overlaps(me.span)) || !other.linkable() {
-                continue;
-            }
-            let c = similarity::compare(&me.features, &other.features, |t, cl| self.weight(t, cl));
-            if c.score >= similarity::mutual_threshold(me.is_clause() || other.is_clause()) {
-                links.push((
-                    Link {
-                        doc: k.0,
-                        statement: k.1,
-                        score: c.score,
-                    },
-                    other.span.start,
-                    other.span.end,
-                ));
-            }
-        }
-        links.sort_by(|a, b| {
-            b.0.score
-                .total_cmp(&a.0.score)
-                .then((a.0.doc, a.0.statement).cmp(&(b.0.doc, b.0.statement)))
-        });
-        links.into_iter().map(|l| l.0).collect()
+        cands.into_iter().map(|c| c.0).collect()
     }
-}
 
-/// The index keys of a statement's synonym concepts, each once.
-fn concept_keys(f: &Features) -> impl Iterator<Item = TermId> + '_ {
-    let mut last = None;
-    f.concepts.iter().filter_map(move |&(c, _)| {
-        if last == Some(c) {
-            return None;
+    /// Every statement scoring at least the mutual threshold with this one,
+    /// best first.
+    fn scored(&self, key: Key, me: &StatementClaims, f: &Features) -> Vec<Scored> {
+        if !me.linkable() {
+            return Vec::new();
         }
-        last = Some(c);
-        Some(synonyms::concept_key(c))
-    })
+        let mut out: Vec<Scored> = Vec::new();
+        let mut g = Features::default();
+        for c in self.candidates(key, f) {
+            let Some(claims) = self.doc(c.0) else {
+                continue;
+            };
+            for i in claims.family(c.1 as usize) {
+                let st = &claims.statements[i];
+                if !st.linkable() || (c.0 == key.0 && st.overlaps(me)) {
+                    continue;
+                }
+                claims.features(i, &mut g);
+                if !similarity::may_match(f, &g) {
+                    continue;
+                }
+                let cmp = similarity::compare(f, &g, |t, cl| self.weight(t, cl));
+                if cmp.score >= similarity::mutual_threshold(me.is_clause() || st.is_clause()) {
+                    out.push(Scored {
+                        link: Link {
+                            doc: c.0,
+                            statement: i as u32,
+                            score: cmp.score,
+                        },
+                        cmp,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            b.link
+                .score
+                .total_cmp(&a.link.score)
+                .then((a.link.doc, a.link.statement).cmp(&(b.link.doc, b.link.statement)))
+        });
+        out
+    }
 }

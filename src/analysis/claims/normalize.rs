@@ -14,9 +14,11 @@ use std::sync::OnceLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHasher};
 
-/// A matching term: a 64-bit hash of its normal form, the same in every
-/// document.
-pub type TermId = u64;
+/// A matching term: a 32-bit hash of its normal form, the same in every
+/// document. Thirty-two bits keep the per-token arrays and postings small;
+/// a collision between two words only matters when both occur in one pair
+/// of compared statements, which the other terms of the pair outvote.
+pub type TermId = u32;
 
 /// What kind of evidence a term is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,7 +47,8 @@ pub fn hash_str(s: &str) -> TermId {
     let mut h = FxHasher::default();
     h.write(s.as_bytes());
     h.write_u8(0xff);
-    h.finish()
+    let h = h.finish();
+    (h ^ (h >> 32)) as TermId
 }
 
 /// Function words, and the verbs that attribute speech (they tell who speaks,

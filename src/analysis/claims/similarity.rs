@@ -9,6 +9,7 @@
 
 use super::features::Features;
 use super::normalize::{TermClass, TermId};
+use super::synonyms::{self, Concept};
 
 /// Link two statements at or above this score.
 pub const THRESHOLD: f32 = 0.5;
@@ -94,6 +95,41 @@ pub struct Comparison {
     pub shared_words: usize,
 }
 
+/// Pairs sharing fewer literal content terms than this are not compared:
+/// synonyms can confirm a match that shares words, not make one.
+pub const MIN_LITERAL_SHARED: usize = 2;
+
+/// A cheap test before [`compare`]: do the statements share enough literal
+/// content terms (and are both long enough) to score above zero?
+pub fn may_match(a: &Features, b: &Features) -> bool {
+    if a.terms.len() < MIN_CONTENT_TERMS || b.terms.len() < MIN_CONTENT_TERMS {
+        return false;
+    }
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    let (ta, tb) = (&a.terms, &b.terms);
+    while i < ta.len() && j < tb.len() {
+        match ta[i].0.cmp(&tb[j].0) {
+            std::cmp::Ordering::Equal => {
+                if ta[i].1 != TermClass::Negation {
+                    n += 1;
+                    if n >= MIN_LITERAL_SHARED {
+                        return true;
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
+}
+
+/// At most this many (concept, word) entries per side take part in the
+/// synonym match.
+const MAX_SENSES: usize = 64;
+
 /// Compare two statements given a term weight function.
 pub fn compare(
     a: &Features,
@@ -103,6 +139,21 @@ pub fn compare(
     let (mut wa, mut wb, mut shared) = (0f32, 0f32, 0f32);
     let mut shared_terms = 0usize;
     let mut shared_words = 0usize;
+    // the senses of the words one side has and the other lacks
+    let mut sa = [(0 as Concept, 0 as TermId); MAX_SENSES];
+    let mut sb = [(0 as Concept, 0 as TermId); MAX_SENSES];
+    let (mut na, mut nb) = (0usize, 0usize);
+    let senses = |t: TermId, class: TermClass, buf: &mut [(Concept, TermId)], n: &mut usize| {
+        if class != TermClass::Word {
+            return;
+        }
+        for &c in synonyms::concepts(t) {
+            if *n < buf.len() {
+                buf[*n] = (c, t);
+                *n += 1;
+            }
+        }
+    };
     let (mut i, mut j) = (0, 0);
     let (ta, tb) = (&a.terms, &b.terms);
     // numbers that differ count less against a match than missing words:
@@ -133,18 +184,22 @@ pub fn compare(
             }
             (Some(x), Some(y)) if x.0 < y.0 => {
                 wa += unshared(x.1, weight(x.0, x.1));
+                senses(x.0, x.1, &mut sa, &mut na);
                 i += 1;
             }
             (Some(_), Some(y)) => {
                 wb += unshared(y.1, weight(y.0, y.1));
+                senses(y.0, y.1, &mut sb, &mut nb);
                 j += 1;
             }
             (Some(x), None) => {
                 wa += unshared(x.1, weight(x.0, x.1));
+                senses(x.0, x.1, &mut sa, &mut na);
                 i += 1;
             }
             (None, Some(y)) => {
                 wb += unshared(y.1, weight(y.0, y.1));
+                senses(y.0, y.1, &mut sb, &mut nb);
                 j += 1;
             }
             (None, None) => break,
@@ -155,41 +210,39 @@ pub fn compare(
     }
     // synonyms: a word of one statement missing from the other matches a
     // missing word of the other that shares a concept with it, for part of
-    // the lighter word's weight
-    let missing =
-        |t: TermId, other: &Features| other.terms.binary_search_by(|x| x.0.cmp(&t)).is_err();
-    let mut used: [TermId; 16] = [0; 16];
-    let mut n_used = 0usize;
-    let (ca, cb) = (&a.concepts, &b.concepts);
-    let (mut i, mut j) = (0, 0);
-    while i < ca.len() && j < cb.len() && n_used + 2 <= used.len() {
-        match ca[i].0.cmp(&cb[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                let (x, y) = (ca[i].1, cb[j].1);
-                if x != y
-                    && missing(x, b)
-                    && missing(y, a)
-                    && !used[..n_used].contains(&x)
-                    && !used[..n_used].contains(&y)
-                {
-                    let w = weight(x, TermClass::Word).min(weight(y, TermClass::Word));
-                    shared += SYNONYM_CREDIT * w;
-                    shared_terms += 1;
-                    shared_words += 1;
-                    used[n_used] = x;
-                    used[n_used + 1] = y;
-                    n_used += 2;
+    // the lighter word's weight; each word matches once
+    if na > 0 && nb > 0 {
+        let (sa, sb) = (&mut sa[..na], &mut sb[..nb]);
+        sa.sort_unstable();
+        sb.sort_unstable();
+        let mut used: [TermId; 16] = [0; 16];
+        let mut n_used = 0usize;
+        let (mut i, mut j) = (0, 0);
+        while i < sa.len() && j < sb.len() && n_used + 2 <= used.len() {
+            match sa[i].0.cmp(&sb[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let (x, y) = (sa[i].1, sb[j].1);
+                    if !used[..n_used].contains(&x) && !used[..n_used].contains(&y) {
+                        let w = weight(x, TermClass::Word).min(weight(y, TermClass::Word));
+                        shared += SYNONYM_CREDIT * w;
+                        shared_terms += 1;
+                        shared_words += 1;
+                        used[n_used] = x;
+                        used[n_used + 1] = y;
+                        n_used += 2;
+                    }
+                    j += 1;
                 }
-                j += 1;
             }
         }
     }
+    let (ca, cb) = (a.content_len(), b.content_len());
     let dice = 2.0 * shared / (wa + wb);
     let containment = shared / wa.min(wb);
+    let shared_pairs = count_shared(&a.bigrams, &b.bigrams);
     let order = {
-        let shared_pairs = count_shared(&a.bigrams, &b.bigrams);
         let fewer = a.bigrams.len().min(b.bigrams.len());
         if fewer == 0 {
             0.0
@@ -200,18 +253,16 @@ pub fn compare(
     // containment counts when the shorter statement's word order recurs in
     // the longer one (agency copy trimmed or extended by an editor) and the
     // shorter one is long enough for that to mean copying
-    let shared_pairs = count_shared(&a.bigrams, &b.bigrams);
-    let copied = if a.content_len().min(b.content_len()) >= MIN_COPY_TERMS
-        && shared_pairs >= MIN_COPY_TERMS - 2
-    {
+    let copied = if ca.min(cb) >= MIN_COPY_TERMS && shared_pairs >= MIN_COPY_TERMS - 2 {
         containment * order.sqrt()
     } else {
         0.0
     };
-    let score = if shared_terms < MIN_SHARED_TERMS
+    let score = if !may_match(a, b)
+        || shared_terms < MIN_SHARED_TERMS
         || shared_words < MIN_SHARED_WORDS
-        || a.content_len() < MIN_CONTENT_TERMS
-        || b.content_len() < MIN_CONTENT_TERMS
+        || ca < MIN_CONTENT_TERMS
+        || cb < MIN_CONTENT_TERMS
     {
         0.0
     } else {
@@ -227,7 +278,7 @@ pub fn compare(
     }
 }
 
-fn count_shared(a: &[u64], b: &[u64]) -> usize {
+fn count_shared(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

@@ -59,11 +59,6 @@ pub fn concepts(term: TermId) -> &'static [Concept] {
     table().get(&term).map_or(&[], |c| c)
 }
 
-/// The index key of a concept, distinct from every word's term.
-pub fn concept_key(c: Concept) -> TermId {
-    normalize::hash_str(&format!("\u{2}syn{c}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

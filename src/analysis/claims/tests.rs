@@ -348,3 +348,432 @@ fn a_quote_and_its_report_in_narration() {
     let c = Corpus::new(&[&text]);
     assert!(!c.index.is_linked((1, r), (1, q)));
 }
+
+/// A deterministic synthetic corpus: Zipf-distributed pseudo-words between
+/// function words, names, numbers, and a pool of sentences that recur across
+/// documents (the repeats the index must find).
+struct Synth {
+    words: Vec<String>,
+    cdf: Vec<f64>,
+    seed: u64,
+}
+
+impl Synth {
+    fn new(vocab: usize) -> Synth {
+        const ON: &[&str] = &[
+            "b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
+        ];
+        const NU: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou"];
+        const END: &[&str] = &["", "n", "r", "s", "t", "ng", "ment", "tion", "ed", "ing"];
+        let mut words = Vec::with_capacity(vocab);
+        for i in 0..vocab {
+            let mut x = i;
+            let mut w = String::new();
+            loop {
+                w.push_str(ON[x % ON.len()]);
+                x /= ON.len();
+                w.push_str(NU[x % NU.len()]);
+                x /= NU.len();
+                if x == 0 {
+                    break;
+                }
+            }
+            w.push_str(END[i % END.len()]);
+            words.push(w);
+        }
+        let mut cdf = Vec::with_capacity(vocab);
+        let mut acc = 0.0;
+        for r in 0..vocab {
+            acc += 1.0 / (r as f64 + 1.0);
+            cdf.push(acc);
+        }
+        Synth {
+            words,
+            cdf,
+            seed: 0x9e37_79b9_7f4a_7c15,
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        self.seed
+    }
+
+    fn word(&mut self) -> &str {
+        let total = *self.cdf.last().unwrap();
+        let x = (self.next() % 1_000_000_007) as f64 / 1_000_000_007.0 * total;
+        let i = self
+            .cdf
+            .partition_point(|&c| c < x)
+            .min(self.words.len() - 1);
+        &self.words[i]
+    }
+
+    fn sentence(&mut self) -> String {
+        const FUNCTION: &[&str] = &["the", "of", "and", "to", "in", "that", "for", "with", "on"];
+        const NAMES: &[&str] = &["Petrov", "Minsk", "Geneva", "Ivanova", "Reuters", "Sochi"];
+        let n = 8 + (self.next() % 16) as usize;
+        let mut s = String::new();
+        for k in 0..n {
+            if k > 0 {
+                s.push(' ');
+            }
+            match self.next() % 10 {
+                0..=2 => s.push_str(FUNCTION[(self.next() % FUNCTION.len() as u64) as usize]),
+                3 if k > 0 => s.push_str(NAMES[(self.next() % NAMES.len() as u64) as usize]),
+                4 if k > 0 && self.next() % 4 == 0 => s.push_str(&(self.next() % 3000).to_string()),
+                _ => {
+                    let w = self.word().to_string();
+                    s.push_str(&w);
+                }
+            }
+        }
+        let mut c = s.chars();
+        let first = c.next().map(|f| f.to_uppercase().collect::<String>());
+        format!("{}{}.", first.unwrap_or_default(), c.as_str())
+    }
+
+    /// A document of `n` sentences; about one in twenty comes from `pool`.
+    fn doc(&mut self, n: usize, pool: &[String]) -> String {
+        let mut out = String::new();
+        for k in 0..n {
+            if k % 6 == 5 {
+                out.push('\n');
+            } else if k > 0 {
+                out.push(' ');
+            }
+            if !pool.is_empty() && self.next() % 20 == 0 {
+                let i = (self.next() % pool.len() as u64) as usize;
+                out.push_str(&pool[i]);
+            } else {
+                out.push_str(&self.sentence());
+            }
+        }
+        out
+    }
+}
+
+/// Index costs from 1,000 to 50,000 synthetic documents (about 3 KB each):
+/// bulk loading, one edit (its update, which finds the documents linked to
+/// it before and after), the links of one statement, and all groups.
+/// `cargo test --release --lib claims::tests::index_scale -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn index_scale() {
+    use rayon::prelude::*;
+    use std::time::Instant;
+    let mut synth = Synth::new(60_000);
+    let pool: Vec<String> = (0..2_000).map(|_| synth.sentence()).collect();
+    let max: usize = std::env::var("CLAIMS_SCALE_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50_000);
+    let t0 = Instant::now();
+    let texts: Vec<String> = (0..max + 16).map(|_| synth.doc(30, &pool)).collect();
+    let bytes: usize = texts[..max].iter().map(String::len).sum();
+    let claims: Vec<Arc<DocClaims>> = texts.par_iter().map(|t| Arc::new(analyse(t).1)).collect();
+    println!(
+        "generated and analysed {max} docs ({:.1} MB) in {:.1?}",
+        bytes as f64 / 1e6,
+        t0.elapsed()
+    );
+    let mut index = ClaimIndex::default();
+    let mut done = 0usize;
+    for target in [1_000usize, 10_000, 50_000] {
+        if target > max {
+            break;
+        }
+        let prev = done;
+        let t = Instant::now();
+        for (d, c) in claims.iter().enumerate().take(target).skip(done) {
+            index.insert(d as DocId, c.clone());
+        }
+        let load = t.elapsed();
+        done = target;
+        // edits: a new document with repeats, updated then removed
+        let mut up = Vec::new();
+        let mut links_t = Vec::new();
+        let mut affected = 0;
+        for e in 0..8 {
+            let id = (max + e) as DocId;
+            let c = claims[max + e].clone();
+            let t = Instant::now();
+            affected += index.update(id, c.clone()).len();
+            up.push(t.elapsed());
+            let t = Instant::now();
+            let mut n = 0;
+            for s in 0..c.statements.len() as u32 {
+                n += index.links(id, s).len();
+            }
+            links_t.push(t.elapsed() / c.statements.len() as u32);
+            let _ = n;
+            index.remove(id);
+        }
+        up.sort();
+        links_t.sort();
+        let t = Instant::now();
+        let groups = if target <= 10_000 && std::env::var("CLAIMS_SCALE_GROUPS").is_ok() {
+            Some(index.groups())
+        } else {
+            None
+        };
+        let gt = t.elapsed();
+        println!(
+            "{target} docs: load {:.2?} ({:.1} µs/doc); update median {:.2?} (max {:.2?}, {affected} linked docs over 8 edits); links median {:.1?} per statement{}",
+            load,
+            load.as_secs_f64() * 1e6 / (target - prev) as f64,
+            up[up.len() / 2],
+            up[up.len() - 1],
+            links_t[links_t.len() / 2],
+            groups
+                .map(|g| format!("; groups {} in {gt:.2?}", g.len()))
+                .unwrap_or_default()
+        );
+        println!("  process memory: {}", rss());
+    }
+}
+
+/// The process's resident and peak resident memory, from /proc.
+fn rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map(|ns| ns / 1e9)
+        .unwrap_or(0.0)
+}
+
+/// Per-document throughput of statement segmentation and claim features on
+/// the sample and real articles (one thread, CPU time):
+/// `cargo test --release --lib claims::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn throughput() {
+    let mut texts = Vec::new();
+    for dir in ["/work/shared/corpus/seeds", "/work/shared/corpus-real"] {
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(p) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&p) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|x| x == "txt" || x == "md") {
+                    texts.push(std::fs::read_to_string(&path).unwrap_or_default());
+                }
+            }
+        }
+    }
+    let total: usize = texts.iter().map(String::len).sum();
+    if total == 0 {
+        return;
+    }
+    let rounds = (20_000_000 / total).max(1);
+    let prepared: Vec<_> = texts
+        .iter()
+        .map(|t| {
+            let mut toks = tokens::tokenize(t);
+            let sents = sentences::split(t, &mut toks);
+            let st = statements::segment(t, &toks, &sents);
+            (t.as_str(), toks, sents, st)
+        })
+        .collect();
+    let mb = (total * rounds) as f64 / 1e6;
+    let t0 = cpu_seconds();
+    let mut n = 0;
+    for _ in 0..rounds {
+        for (t, toks, sents, _) in &prepared {
+            n += statements::segment(t, toks, sents).len();
+        }
+    }
+    let seg = mb / (cpu_seconds() - t0);
+    let t1 = cpu_seconds();
+    let mut m = 0;
+    for _ in 0..rounds {
+        for (t, toks, _, st) in &prepared {
+            m += DocClaims::build(t, toks, st, &DocEntities::default())
+                .terms
+                .len();
+        }
+    }
+    let feat = mb / (cpu_seconds() - t1);
+    println!(
+        "{:.1} MB: statements {seg:.1} MB/s ({n} statements), claim features {feat:.1} MB/s ({m} terms)",
+        mb
+    );
+}
+
+/// The eval kit's claim-link scoring, run in process over a corpus and a
+/// gold file (for measuring only): every miss and false link is printed with
+/// the scores involved.
+/// `CLAIMS_GOLD=… CLAIMS_CORPUS=… cargo test --lib claims::tests::gold_report -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn gold_report() {
+    use crate::analysis::config::Config;
+    use crate::analysis::corpus::Corpus as Full;
+    let (Ok(gold), Ok(dir)) = (std::env::var("CLAIMS_GOLD"), std::env::var("CLAIMS_CORPUS")) else {
+        return;
+    };
+    let gold: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gold).unwrap()).unwrap();
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let t: Arc<str> = std::fs::read_to_string(e.path()).unwrap().into();
+        files.push((e.path(), t));
+    }
+    let corpus = Full::build(Config::default(), files);
+    let rel = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    let by_name: std::collections::HashMap<String, DocId> = corpus
+        .documents()
+        .map(|(id, d)| (rel(&d.path), id))
+        .collect();
+    let text_of = |id: DocId| corpus.doc(id).unwrap().text.clone();
+    let find_nth = |t: &str, needle: &str, n: u64| {
+        let mut s = None;
+        for _ in 0..n {
+            let from = s.map_or(0, |x: usize| x + 1);
+            s = Some(from + t[from..].find(needle)?);
+        }
+        s
+    };
+    // groups: (optional, [(doc, start, end)])
+    let mut groups = Vec::new();
+    for c in gold["claims"].as_array().unwrap() {
+        let mut ms = Vec::new();
+        for m in c["members"].as_array().unwrap() {
+            let id = by_name[m["file"].as_str().unwrap()];
+            let t = text_of(id);
+            let needle = m["text"].as_str().unwrap();
+            let s = find_nth(&t, needle, m["nth"].as_u64().unwrap()).unwrap();
+            ms.push((id, s, s + needle.len()));
+        }
+        groups.push((
+            c["id"].as_str().unwrap().to_string(),
+            c["optional"].as_bool().unwrap_or(false),
+            ms,
+        ));
+    }
+    let word_re = regex::Regex::new(r"\b[a-z][a-z']{2,}\b").unwrap();
+    let word_inside = |t: &str, s: usize, e: usize| {
+        let mid = (s + e) / 2;
+        let mut best: Option<usize> = None;
+        for m in word_re.find_iter(&t[s..e]) {
+            let o = s + m.start() + 1;
+            if best.is_none_or(|b| o.abs_diff(mid) < b.abs_diff(mid)) {
+                best = Some(o);
+            }
+        }
+        best.unwrap_or(mid)
+    };
+    let targets = |id: DocId, off: usize| -> Vec<(DocId, usize, usize, u32)> {
+        if corpus.entity_at(id, off).is_some() {
+            return Vec::new();
+        }
+        corpus
+            .claim_at(id, off)
+            .map(|(_, rs)| {
+                rs.iter()
+                    .map(|r| {
+                        let sp = corpus.statement(*r).unwrap().span;
+                        (r.doc, sp.start as usize, sp.end as usize, r.statement)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let snip = |id: DocId, s: usize, e: usize| {
+        let t = text_of(id);
+        let x: String = t[s..e].chars().take(70).collect();
+        format!("{id}:{x:?}")
+    };
+    let best_score = |a: (DocId, usize), b: (DocId, usize, usize)| {
+        let mut best = 0f32;
+        for x in corpus.statements_at(a.0, a.1) {
+            let d = corpus.doc(b.0).unwrap();
+            for (j, st) in d.analysis.statements.iter().enumerate() {
+                if (st.span.start as usize) < b.2 && b.1 < st.span.end as usize {
+                    if let Some(c) = corpus.claim_index().compare((a.0, x), (b.0, j as u32)) {
+                        best = best.max(c.score);
+                    }
+                }
+            }
+        }
+        best
+    };
+    let (mut tp, mut fnn) = (0, 0);
+    for (gid, opt, ms) in &groups {
+        if *opt {
+            continue;
+        }
+        for (ai, a) in ms.iter().enumerate() {
+            let t = text_of(a.0);
+            let off = word_inside(&t, a.1, a.2);
+            let got = targets(a.0, off);
+            for (bi, b) in ms.iter().enumerate() {
+                if ai == bi {
+                    continue;
+                }
+                if got.iter().any(|g| g.0 == b.0 && g.1 < b.2 && b.1 < g.2) {
+                    tp += 1;
+                } else {
+                    fnn += 1;
+                    println!(
+                        "MISS {gid} {:.2} {} -> {}",
+                        best_score((a.0, off), *b),
+                        snip(a.0, a.1, a.2),
+                        snip(b.0, b.1, b.2)
+                    );
+                }
+            }
+        }
+    }
+    let chunk_re = regex::Regex::new(r"[^.!?\n]+[.!?]*").unwrap();
+    let (mut ok, mut fp) = (0, 0);
+    for (id, d) in corpus.documents() {
+        for m in chunk_re.find_iter(&d.text) {
+            if m.as_str().split_whitespace().count() < 5 {
+                continue;
+            }
+            let off = word_inside(&d.text, m.start(), m.end());
+            let src: Vec<_> = groups
+                .iter()
+                .filter(|g| g.2.iter().any(|x| x.0 == id && x.1 <= off && off < x.2))
+                .collect();
+            for g in targets(id, off) {
+                let good = src
+                    .iter()
+                    .any(|s| s.2.iter().any(|b| b.0 == g.0 && b.1 < g.2 && g.1 < b.2));
+                if good {
+                    ok += 1;
+                } else if !src.iter().any(|s| s.1) {
+                    fp += 1;
+                    println!(
+                        "FALSE {} -> {}",
+                        snip(id, m.start(), m.end()),
+                        snip(g.0, g.1, g.2)
+                    );
+                }
+            }
+        }
+    }
+    let p = ok as f64 / (ok + fp).max(1) as f64;
+    let r = tp as f64 / (tp + fnn).max(1) as f64;
+    println!(
+        "claim links P {p:.3} R {r:.3} F1 {:.3} (tp {tp} fn {fnn} ok {ok} fp {fp})",
+        2.0 * p * r / (p + r).max(1e-9)
+    );
+}

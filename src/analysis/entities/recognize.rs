@@ -1230,6 +1230,20 @@ impl<'a> Doc<'a> {
                 return None;
             }
             if c & (class::TITLE | class::ROLE_NOUN) != 0 {
+                // "President Putin, President Lukashenko, I would like…": a
+                // title followed by a name is another person, not a role
+                let next = self.toks.get(j + 1).copied();
+                let names_someone = c & class::TITLE != 0
+                    && next.is_some_and(|n| {
+                        n.is_word()
+                            && n.is_capitalized()
+                            && self.cls_of(self.ttext(j + 1))
+                                & (class::TITLE | class::ROLE_NOUN | class::FUNCTION)
+                                == 0
+                    });
+                if names_someone {
+                    return None;
+                }
                 has_role = true;
             }
             j += 1;

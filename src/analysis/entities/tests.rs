@@ -633,3 +633,24 @@ fn particles_gazetteer_phrases_and_appositions() {
         vec!["director of the National Institute of Allergy and Infectious Diseases"]
     );
 }
+
+#[test]
+fn a_title_and_name_after_a_comma_is_another_person_not_a_role() {
+    let t = "Ilya Yezhov: Good afternoon.\n\
+             President Putin, President Lukashenko, I would like to ask a question.\n\
+             Dmitry Peskov, the Kremlin spokesman, declined to comment.";
+    let d = doc(t, &EntityConfig::default());
+    let putin = d.locals.iter().find(|l| l.name.ends_with("Putin")).unwrap();
+    assert!(
+        putin.roles.iter().all(|r| !r.contains("Lukashenko")),
+        "{:?}",
+        putin.roles
+    );
+    assert!(d.locals.iter().any(|l| l.name.ends_with("Lukashenko")));
+    let peskov = d.locals.iter().find(|l| l.name == "Dmitry Peskov").unwrap();
+    assert!(
+        peskov.roles.iter().any(|r| r.contains("spokesman")),
+        "{:?}",
+        peskov.roles
+    );
+}
