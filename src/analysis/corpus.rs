@@ -318,13 +318,28 @@ impl Corpus {
     /// The figures that disagree with `doc`'s figures.
     pub fn conflicts(&self, doc: DocId) -> Vec<Conflict> {
         let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
-        self.figures.conflicts(doc, &same_claim)
+        let mut out = self.figures.conflicts(doc, &same_claim);
+        for c in &mut out {
+            self.sort_by_path(&mut c.others);
+        }
+        out
+    }
+
+    /// Order (document, index) pairs by the document's path: ids follow the
+    /// order in which files arrived, and answers must not depend on it.
+    fn sort_by_path(&self, refs: &mut [(DocId, u32)]) {
+        refs.sort_by(|a, b| {
+            let path = |d: DocId| self.doc(d).map(|doc| doc.path.as_path());
+            path(a.0).cmp(&path(b.0)).then(a.1.cmp(&b.1))
+        });
     }
 
     /// Other mentions of the quantity that `doc`'s figure `index` gives.
     pub fn same_quantity(&self, doc: DocId, index: u32) -> Vec<(DocId, u32)> {
         let same_claim = |a: (DocId, u32), b: (DocId, u32)| self.claims.is_linked(a, b);
-        self.figures.same_quantity(doc, index, &same_claim)
+        let mut out = self.figures.same_quantity(doc, index, &same_claim);
+        self.sort_by_path(&mut out);
+        out
     }
 
     /// The findings (diagnostics) of one document.
