@@ -319,14 +319,29 @@ impl Corpus {
     pub fn conflicts(&self, doc: DocId) -> Vec<Conflict> {
         let memo = LinkMemo::default();
         let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
-        self.figures.conflicts(doc, &same_claim)
+        let mut out = self.figures.conflicts(doc, &same_claim);
+        for c in &mut out {
+            self.sort_by_path(&mut c.others);
+        }
+        out
+    }
+
+    /// Order (document, index) pairs by the document's path: ids follow the
+    /// order in which files arrived, and answers must not depend on it.
+    fn sort_by_path(&self, refs: &mut [(DocId, u32)]) {
+        refs.sort_by(|a, b| {
+            let path = |d: DocId| self.doc(d).map(|doc| doc.path.as_path());
+            path(a.0).cmp(&path(b.0)).then(a.1.cmp(&b.1))
+        });
     }
 
     /// Other mentions of the quantity that `doc`'s figure `index` gives.
     pub fn same_quantity(&self, doc: DocId, index: u32) -> Vec<(DocId, u32)> {
         let memo = LinkMemo::default();
         let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
-        self.figures.same_quantity(doc, index, &same_claim)
+        let mut out = self.figures.same_quantity(doc, index, &same_claim);
+        self.sort_by_path(&mut out);
+        out
     }
 
     /// The findings (diagnostics) of one document.
@@ -409,8 +424,7 @@ impl LinkMemo {
         let group = match known {
             Some(g) => g,
             None => {
-                let g: Arc<rustc_hash::FxHashSet<_>> =
-                    Arc::new(claims.group(a).into_iter().collect());
+                let g: Arc<StatementSet> = Arc::new(claims.group(a).into_iter().collect());
                 self.0.borrow_mut().insert(a, g.clone());
                 g
             }

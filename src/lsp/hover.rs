@@ -77,10 +77,15 @@ pub fn entity_markdown(view: &View, e: &EntityInfo) -> String {
         let roles: Vec<String> = e.roles.iter().map(|r| escape(r)).collect();
         let _ = writeln!(md, "\n*{}*", roles.join("; "));
     }
-    let aliases: Vec<String> = e
+    // most used first, ties by name (not by order of arrival)
+    let mut aliases: Vec<_> = e
         .aliases
         .iter()
         .filter(|(a, _)| a != &e.canonical)
+        .collect();
+    aliases.sort_by(|(a, n), (b, m)| m.cmp(n).then(a.cmp(b)));
+    let aliases: Vec<String> = aliases
+        .into_iter()
         .map(|(a, n)| format!("{} ({n})", escape(a)))
         .collect();
     if !aliases.is_empty() {
@@ -93,6 +98,12 @@ pub fn entity_markdown(view: &View, e: &EntityInfo) -> String {
             _ => per_doc.push((d, 1, s)),
         }
     }
+    // listed by path, not by document id: ids follow the order in which
+    // files arrived, and the same corpus must read the same however built
+    per_doc.sort_by(|a, b| {
+        let path = |d: DocId| view.corpus.doc(d).map(|doc| doc.path.as_path());
+        path(a.0).cmp(&path(b.0)).then(a.2.start.cmp(&b.2.start))
+    });
     let n_docs = {
         let mut ds: Vec<DocId> = per_doc.iter().map(|p| p.0).collect();
         ds.sort_unstable();

@@ -11,7 +11,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, ProgressToken};
 
 use super::changes::Change;
-use super::state::Shared;
+use super::state::{Shared, client_answer};
 use crate::analysis::analyze;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
 use crate::workspace::{self, ReadError};
@@ -28,10 +28,12 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
     let progress = shared.session.read().work_done_progress;
     let token = ProgressToken::String("claimlens/indexing".into());
     let ongoing = if progress
-        && client
-            .create_work_done_progress(token.clone())
-            .await
-            .is_ok()
+        && client_answer(
+            "window/workDoneProgress/create",
+            client.create_work_done_progress(token.clone()),
+        )
+        .await
+        .is_some()
     {
         Some(
             client
@@ -242,6 +244,11 @@ fn resolve_one(
         // outside every workspace folder: only open buffers belong
         return drop_under(out);
     };
+    if workspace::is_under_symlink(root, p) {
+        // reached through a linked folder (which may lead out of the
+        // workspace): links are not followed
+        return drop_under(out);
+    }
     if meta.is_dir() {
         if workspace::is_ignored(root, p) || !workspace::is_corpus_dir(root, p) {
             return drop_under(out);

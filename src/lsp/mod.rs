@@ -20,13 +20,16 @@ pub mod semantic;
 pub mod server;
 pub mod state;
 pub mod symbols;
+pub mod transport;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use tokio::sync::{mpsc, watch};
+use tower_lsp_server::jsonrpc::Request;
 use tower_lsp_server::{LspService, Server};
+use tower_service::Service;
 
 use server::Backend;
 use state::Shared;
@@ -79,6 +82,65 @@ where
         tokio::spawn(changes::debounce_disk(sh.clone(), disk_rx));
         Backend::new(client, sh)
     });
-    Server::new(input, output, socket).serve(service).await;
+    let service = NoteShutdown {
+        inner: service,
+        shared: shared.clone(),
+    };
+    // frames pass through transport.rs, which answers malformed ones itself
+    // (tower-lsp-server would stop reading at the first)
+    let (to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (errors_tx, errors_rx) = mpsc::unbounded_channel();
+    let server = async move {
+        Server::new(server_in, server_out, socket)
+            .serve(service)
+            .await;
+    };
+    let session = async move {
+        tokio::join!(
+            server,
+            transport::write_frames(from_server, output, errors_rx)
+        );
+    };
+    tokio::pin!(session);
+    tokio::select! {
+        // the server stopped (exit): stop reading the client
+        _ = &mut session => {}
+        // the client's input ended: the server sees the end too and stops
+        _ = transport::read_frames(input, to_server, errors_tx) => session.await,
+    }
     shared.shutdown_requested.load(Ordering::SeqCst)
+}
+
+/// Notes a `shutdown` request as it arrives, before it is dispatched.
+///
+/// The protocol wants exit code 0 when `shutdown` was received before
+/// `exit`. A client may send `exit` right behind `shutdown` without waiting
+/// for the answer; tower-lsp-server then marks the session exited before
+/// the shutdown handler has run (handlers run concurrently), and the handler
+/// never runs. Noting the request here, in arrival order, keeps the code 0.
+struct NoteShutdown<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+impl<S: Service<Request>> Service<Request> for NoteShutdown<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        // a shutdown before initialize is refused, and does not count
+        if req.method() == "shutdown" && self.shared.initialized.load(Ordering::SeqCst) {
+            self.shared.shutdown_requested.store(true, Ordering::SeqCst);
+        }
+        self.inner.call(req)
+    }
 }

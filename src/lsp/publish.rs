@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::convert;
-use super::state::{Shared, View};
+use super::state::{Shared, View, client_answer};
 use crate::analysis::entities::DocId;
 
 /// Quiet time before publishing, and the longest a burst may delay it.
@@ -104,11 +104,22 @@ pub async fn run(shared: Arc<Shared>, client: Client, mut rx: mpsc::UnboundedRec
                 let s = shared.session.read();
                 (s.refresh_tokens, s.refresh_lenses)
             };
+            // asked on the side: diagnostics never wait for the client
             if tokens {
-                let _ = client.semantic_tokens_refresh().await;
+                let c = client.clone();
+                tokio::spawn(async move {
+                    client_answer(
+                        "workspace/semanticTokens/refresh",
+                        c.semantic_tokens_refresh(),
+                    )
+                    .await
+                });
             }
             if lenses {
-                let _ = client.code_lens_refresh().await;
+                let c = client.clone();
+                tokio::spawn(async move {
+                    client_answer("workspace/codeLens/refresh", c.code_lens_refresh()).await
+                });
             }
         }
         for a in acks {

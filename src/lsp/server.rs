@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::changes::Change;
-use super::state::{Settings, Shared};
+use super::state::{Settings, Shared, client_answer};
 use super::{actions, convert, hover, indexing, navigation, semantic, symbols};
 use crate::analysis::config::{self, KeptFigure};
 use crate::analysis::text::Encoding;
@@ -69,15 +69,15 @@ impl Backend {
             method: "workspace/didChangeWatchedFiles".into(),
             register_options: serde_json::to_value(opts).ok(),
         };
-        match self.client.register_capability(vec![reg]).await {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(
-                    "client refused file watching ({e}); watching the folders ourselves"
-                );
-                false
-            }
+        let answer = client_answer(
+            "client/registerCapability",
+            self.client.register_capability(vec![reg]),
+        )
+        .await;
+        if answer.is_none() {
+            tracing::warn!("no file watching from the client; watching the folders ourselves");
         }
+        answer.is_some()
     }
 
     async fn pull_settings(&self) {
@@ -88,7 +88,8 @@ impl Backend {
             scope_uri: None,
             section: Some("claimlens".into()),
         }];
-        if let Ok(values) = self.client.configuration(items).await
+        if let Some(values) =
+            client_answer("workspace/configuration", self.client.configuration(items)).await
             && let Some(v) = values.into_iter().next()
             && !v.is_null()
         {
@@ -239,6 +240,7 @@ impl LanguageServer for Backend {
             change: Some(TextDocumentSyncKind::INCREMENTAL),
             ..TextDocumentSyncOptions::default()
         };
+        self.shared.initialized.store(true, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(kind),
@@ -498,15 +500,16 @@ impl LanguageServer for Backend {
                 if let Some(first) = locs.first()
                     && self.shared.session.read().show_document
                 {
-                    let _ = self
-                        .client
-                        .show_document(ShowDocumentParams {
+                    let _ = client_answer(
+                        "window/showDocument",
+                        self.client.show_document(ShowDocumentParams {
                             uri: first.uri.clone(),
                             external: Some(false),
                             take_focus: Some(true),
                             selection: Some(first.range),
-                        })
-                        .await;
+                        }),
+                    )
+                    .await;
                 }
                 Ok(Some(json!(locs)))
             }

@@ -90,6 +90,32 @@ impl Default for Session {
     }
 }
 
+/// How long the server waits for the client to answer one of its own
+/// requests (configuration, registrations, progress tokens, refreshes,
+/// showDocument). A client may never answer; the server goes on without.
+pub const CLIENT_ANSWER: Duration = Duration::from_secs(5);
+
+/// Await the client's answer to a server request, for at most
+/// [`CLIENT_ANSWER`]; `None` (and a log line) when it refuses or is silent.
+pub async fn client_answer<T, E: std::fmt::Display>(
+    what: &str,
+    request: impl std::future::Future<Output = Result<T, E>>,
+) -> Option<T> {
+    match tokio::time::timeout(CLIENT_ANSWER, request).await {
+        Ok(Ok(v)) => Some(v),
+        Ok(Err(e)) => {
+            tracing::warn!("{what}: the client answered with an error: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::warn!(
+                "{what}: no answer from the client in {CLIENT_ANSWER:?}; going on without"
+            );
+            None
+        }
+    }
+}
+
 pub struct Shared {
     pub corpus: RwLock<Corpus>,
     pub session: RwLock<Session>,
@@ -103,6 +129,8 @@ pub struct Shared {
     pub open: Mutex<FxHashMap<PathBuf, i32>>,
     /// Paths already reported as unreadable (one message each).
     pub warned: Mutex<FxHashSet<PathBuf>>,
+    /// `initialize` was answered successfully.
+    pub initialized: AtomicBool,
     pub shutdown_requested: AtomicBool,
 }
 
@@ -121,6 +149,7 @@ impl Shared {
             applied,
             open: Mutex::new(FxHashMap::default()),
             warned: Mutex::new(FxHashSet::default()),
+            initialized: AtomicBool::new(false),
             shutdown_requested: AtomicBool::new(false),
         }
     }

@@ -86,6 +86,25 @@ pub fn is_ignored(root: &Path, path: &Path) -> bool {
         .any(|m| m.matched_path_or_any_parents(path, is_dir).is_ignore())
 }
 
+/// Is `path` reached through a symbolic link below `root` (a linked folder
+/// on the way to it)? Such paths are not part of the corpus: links are not
+/// followed, and a linked folder may lead out of the workspace. `path`
+/// itself is not looked at (callers use `symlink_metadata` for it).
+pub fn is_under_symlink(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut dir = root.to_path_buf();
+    let comps: Vec<_> = rel.components().collect();
+    for c in comps.iter().take(comps.len().saturating_sub(1)) {
+        dir.push(c);
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Why a file was not read into the corpus.
 #[derive(Debug)]
 pub enum ReadError {
@@ -207,6 +226,23 @@ mod tests {
         assert!(is_ignored(root, &root.join("skip/g.txt")));
         assert!(!is_ignored(root, &root.join("a.txt")));
         assert!(!is_corpus_path(root, &root.join(".hidden/e.txt")));
+    }
+
+    #[test]
+    fn paths_through_linked_folders_are_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("real/deep")).unwrap();
+        std::fs::create_dir_all(outside.path().join("deep")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
+        assert!(is_under_symlink(root, &root.join("link/a.txt")));
+        assert!(is_under_symlink(root, &root.join("link/deep/a.txt")));
+        assert!(is_under_symlink(root, &root.join("link/deep")));
+        // the link itself is the caller's business; real folders are fine
+        assert!(!is_under_symlink(root, &root.join("link")));
+        assert!(!is_under_symlink(root, &root.join("real/deep/a.txt")));
+        assert!(!is_under_symlink(root, Path::new("/elsewhere/a.txt")));
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct Inbox {
     pub progress: Vec<Value>,
     pub show_document: Vec<Value>,
     pub registrations: Vec<Value>,
+    /// Requests from the server left unanswered (see `Start::answer_requests`).
+    pub unanswered: Vec<String>,
+    /// Error responses without an id (to messages that could not be decoded).
+    pub null_id_errors: Vec<Value>,
 }
 
 pub fn uri(path: &Path) -> String {
@@ -79,6 +83,11 @@ pub struct Start {
     pub encodings: Vec<&'static str>,
     pub init_options: Value,
     pub progress: bool,
+    /// Run the server through this command (e.g. `setpriv` to drop root).
+    pub wrapper: Vec<String>,
+    /// Answer the server's own requests (configuration, registrations,
+    /// progress tokens); an odd client may leave them unanswered.
+    pub answer_requests: bool,
 }
 
 impl Start {
@@ -89,6 +98,8 @@ impl Start {
             encodings: vec!["utf-16"],
             init_options: Value::Null,
             progress: true,
+            wrapper: Vec::new(),
+            answer_requests: true,
         }
     }
 }
@@ -107,7 +118,21 @@ pub struct Server {
 impl Server {
     /// Start the process, without initializing it.
     pub fn spawn(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_claimlens"))
+        Server::spawn_with(root, &[], true)
+    }
+
+    /// Start the process through `wrapper` (if any), without initializing it.
+    pub fn spawn_with(root: &Path, wrapper: &[String], answer_requests: bool) -> Server {
+        let bin = env!("CARGO_BIN_EXE_claimlens");
+        let mut cmd = match wrapper.split_first() {
+            Some((prog, args)) => {
+                let mut c = Command::new(prog);
+                c.args(args).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let mut child = cmd
             .arg("lsp")
             .env("CLAIMLENS_LOG", "claimlens=debug")
             .current_dir(root)
@@ -144,6 +169,9 @@ impl Server {
                         .and_then(Value::as_str)
                         .map(str::to_string);
                     match (method, msg.get("id").is_some()) {
+                        (Some(m), true) if !answer_requests => {
+                            inbox.lock().unwrap().unanswered.push(m);
+                        }
                         (Some(m), true) => {
                             let result = answer(&m, &msg["params"], &inbox);
                             if let Some(w) = writer.lock().unwrap().as_mut() {
@@ -152,6 +180,9 @@ impl Server {
                                     &json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}),
                                 );
                             }
+                        }
+                        (None, true) if msg["id"].is_null() => {
+                            inbox.lock().unwrap().null_id_errors.push(msg);
                         }
                         (None, true) => {
                             let _ = tx.send(msg);
@@ -176,7 +207,15 @@ impl Server {
 
     /// Start and initialize; wait until the corpus is indexed.
     pub fn start(opts: Start) -> Server {
-        let mut s = Server::spawn(&opts.root);
+        let mut s = Server::spawn_with(&opts.root, &opts.wrapper, opts.answer_requests);
+        s.initialize(&opts);
+        s.wait_ready();
+        s
+    }
+
+    /// Send `initialize` (and `initialized`) as `Start::start` does.
+    pub fn initialize(&mut self, opts: &Start) {
+        let s = self;
         let root_uri = uri(&opts.root);
         let caps = json!({
             "general": {"positionEncodings": opts.encodings},
@@ -200,8 +239,10 @@ impl Server {
             .expect("initialize");
         s.init = init;
         s.notify("initialized", json!({}));
-        s.wait_ready();
-        s
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Wait until indexing progress has ended (or, without progress, until
