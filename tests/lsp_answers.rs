@@ -827,3 +827,101 @@ fn sample_corpus_flags_an_edited_oil_figure_in_both_articles() {
         "25 million tonnes",
     );
 }
+
+#[test]
+fn closing_an_unsaved_buffer_brings_back_the_disk_figures_in_both_files() {
+    let (dir, a_text, b_text) = oil_corpus("25 million tonnes");
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    let s = Server::start(Start::new(dir.path()));
+    s.open(&b, &b_text);
+    s.change(
+        &b,
+        2,
+        range_of(&b_text, "25 million tonnes", 1),
+        "24 million tonnes",
+    );
+    wait_conflicts(&s, &a, 1, "a conflict in a.txt from the unsaved buffer");
+    wait_conflicts(&s, &b, 1, "a conflict in the unsaved b.txt");
+    s.close(&b);
+    wait_conflicts(&s, &a, 0, "a.txt clear once the buffer is closed unsaved");
+    wait_conflicts(&s, &b, 0, "b.txt back to its disk text");
+    let _ = a_text;
+}
+
+#[test]
+fn positions_count_utf16_units_before_figures_and_files_with_spaces_can_be_kept() {
+    // curly quotes, a euro sign and an astral character before the figure
+    let a_text = "Lukashenko: Belarus relies on Russian energy 🛢\n\
+         Belarusian President Alexander Lukashenko spoke after talks with Vladimir Putin in Minsk.\n\
+         “Are we producing gas? No, we receive natural gas from fraternal Russia. \
+         Are we producing 25 million tonnes of oil to provide our refineries? No. \
+         Who did we turn to? The Russian Federation,” Lukashenko said. 🛢 €\n\
+         The two leaders also discussed a joint space programme.\n";
+    let b_text = "Lukashenko explains cooperation with Russia\n\
+         Alexander Lukashenko answered questions from journalists in Minsk.\n\
+         🛢 “Do we produce gas? No. We get natural gas from the fraternal Russia. \
+         Do we produce 24 million tonnes of oil that our refineries can process? No, we cannot. \
+         Who did we contact? The Russian Federation,” he said.\n\
+         Farmers in the south expect a good harvest this autumn.\n";
+    let dir = corpus(&[("news one/a é.txt", a_text), ("news two/b #1.txt", b_text)]);
+    let a = dir.path().join("news one/a é.txt");
+    let b = dir.path().join("news two/b #1.txt");
+    let mut s = Server::start(Start::new(dir.path()));
+    let da = wait_conflicts(&s, &a, 1, "a conflict in a");
+    let db = wait_conflicts(&s, &b, 1, "a conflict in b");
+    assert_conflict(
+        &da[0],
+        a_text,
+        "25 million tonnes",
+        &b,
+        b_text,
+        "24 million tonnes",
+    );
+    assert_conflict(
+        &db[0],
+        b_text,
+        "24 million tonnes",
+        &a,
+        a_text,
+        "25 million tonnes",
+    );
+    let defs = s.definition(&b, pos_of(b_text, "get natural gas", 1, 1));
+    let there = into(&defs, &a);
+    assert_eq!(there.len(), 1, "{defs:?}");
+    assert!(text_in(a_text, &there[0]["range"]).contains("receive natural gas"));
+
+    let r = s.request(
+        "workspace/executeCommand",
+        json!({"command": "claimlens.keepFigure", "arguments": [uri(&b), "24 million tonnes"]}),
+    );
+    assert!(r.is_ok(), "{r:?}");
+    wait_conflicts(&s, &b, 0, "b silent once its figure is kept");
+    let written = std::fs::read_to_string(dir.path().join("claimlens.toml")).unwrap();
+    let parsed: toml::Value = toml::from_str(&written).unwrap();
+    assert_eq!(
+        parsed["figures"]["keep"][0]["file"].as_str(),
+        Some("news two/b #1.txt")
+    );
+}
+
+#[test]
+fn a_file_renamed_on_disk_keeps_the_conflict_under_its_new_name() {
+    let (dir, _, _) = oil_corpus("24 million tonnes");
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    let s = Server::start(Start::new(dir.path()));
+    wait_conflicts(&s, &a, 1, "a conflict in a.txt");
+    let c = dir.path().join("c.txt");
+    std::fs::rename(&b, &c).unwrap();
+    wait_conflicts(&s, &b, 0, "the old name's diagnostics cleared");
+    let dc = wait_conflicts(&s, &c, 1, "the conflict under the new name");
+    assert_eq!(
+        dc[0]["relatedInformation"][0]["location"]["uri"],
+        uri(&a),
+        "{dc:?}"
+    );
+    s.wait_for("a.txt's warning pointing at c.txt", |ib| {
+        ib.diagnostics.get(&uri(&a)).is_some_and(|d| {
+            d.len() == 1 && d[0]["relatedInformation"][0]["location"]["uri"] == uri(&c)
+        })
+    });
+}
