@@ -925,3 +925,104 @@ fn a_file_renamed_on_disk_keeps_the_conflict_under_its_new_name() {
         })
     });
 }
+
+#[test]
+fn a_burst_of_keystrokes_ends_with_the_final_texts_diagnostics_and_version() {
+    let (dir, a_text, b_text) = oil_corpus("25 million tonnes");
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    let s = Server::start(Start::new(dir.path()));
+    s.open(&b, &b_text);
+    // delete "25" one character at a time, then type "2", "4": one
+    // didChange per keystroke, sent without waiting
+    let (line, col) = pos_of(&b_text, "25 million tonnes", 1, 0);
+    let at = |c: u32| json!({"line": line, "character": c});
+    let keys = [
+        (json!({"start": at(col + 1), "end": at(col + 2)}), ""),
+        (json!({"start": at(col), "end": at(col + 1)}), ""),
+        (json!({"start": at(col), "end": at(col)}), "2"),
+        (json!({"start": at(col + 1), "end": at(col + 1)}), "4"),
+    ];
+    for (i, (range, text)) in keys.into_iter().enumerate() {
+        s.change(&b, 2 + i as i32, range, text);
+    }
+    let last_version = 5;
+    let edited = b_text.replace("25 million tonnes", "24 million tonnes");
+    // intermediate texts may be published too: wait for the final one
+    let (ub, ua) = (uri(&b), uri(&a));
+    s.wait_for("b.txt's diagnostics for the final text", |ib| {
+        ib.versions.get(&ub) == Some(&Some(last_version))
+            && ib.diagnostics[&ub].iter().any(|d| {
+                d["code"] == FIGURE && text_in(&edited, &d["range"]) == "24 million tonnes"
+            })
+    });
+    s.wait_for("a.txt's warning about the final text", |ib| {
+        ib.diagnostics.get(&ua).is_some_and(|d| {
+            d.iter().any(|d| {
+                d["code"] == FIGURE && d["message"].as_str().unwrap().contains("24 million")
+            })
+        })
+    });
+    let db = s.diagnostics_with_code(&b, FIGURE).unwrap();
+    assert_eq!(db.len(), 1, "{db:?}");
+    assert_conflict(
+        &db[0],
+        &edited,
+        "24 million tonnes",
+        &a,
+        &a_text,
+        "25 million tonnes",
+    );
+    let da = s.diagnostics_with_code(&a, FIGURE).unwrap();
+    assert_eq!(da.len(), 1, "{da:?}");
+    assert_conflict(
+        &da[0],
+        &a_text,
+        "25 million tonnes",
+        &b,
+        &edited,
+        "24 million tonnes",
+    );
+    let ib = s.inbox.lock().unwrap();
+    assert_eq!(ib.versions[&uri(&b)], Some(last_version), "b.txt is open");
+    assert_eq!(ib.versions[&uri(&a)], None, "a.txt is not open");
+}
+
+#[test]
+fn with_utf8_positions_the_code_action_edit_counts_bytes() {
+    let a_text = oil_article("Lukashenko: Belarus’s energy", "25 million tonnes").replace('"', "“");
+    let b_text = oil_article_b("24 million tonnes").replace("\"Do", "“Do");
+    let dir = corpus(&[("a.txt", &a_text), ("b.txt", &b_text)]);
+    let b = dir.path().join("b.txt");
+    let mut opts = Start::new(dir.path());
+    opts.encodings = vec!["utf-8", "utf-16"];
+    let mut s = Server::start(opts);
+    let db = wait_conflicts(&s, &b, 1, "a conflict in b.txt");
+    let at = b_text.find("24 million tonnes").unwrap();
+    let line_start = b_text[..at].rfind('\n').map(|i| i + 1).unwrap();
+    let line = b_text[..at].matches('\n').count();
+    let byte_col = at - line_start;
+    assert_ne!(
+        byte_col,
+        b_text[line_start..at].encode_utf16().count(),
+        "the line has multi-byte characters before the figure"
+    );
+    let want = json!({"start": {"line": line, "character": byte_col},
+                      "end": {"line": line, "character": byte_col + "24 million tonnes".len()}});
+    assert_eq!(db[0]["range"], want);
+    let actions = s
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&b)}, "range": want,
+                   "context": {"diagnostics": db}}),
+        )
+        .expect("codeAction");
+    let edit = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| !a["edit"].is_null())
+        .expect("an edit")["edit"]["changes"][uri(&b)][0]
+        .clone();
+    assert_eq!(edit["range"], want);
+    assert_eq!(edit["newText"], "25 million tonnes");
+}

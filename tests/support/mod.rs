@@ -24,6 +24,9 @@ pub struct Inbox {
     pub diagnostics: HashMap<String, Vec<Value>>,
     /// Every publishDiagnostics, in order.
     pub published: Vec<(String, Vec<Value>)>,
+    /// The version of the latest publishDiagnostics per URI (None when the
+    /// server sent none: the document is not open).
+    pub versions: HashMap<String, Option<i64>>,
     /// showMessage (type) and logMessage (10 + type), in order.
     pub messages: Vec<(i64, String)>,
     pub progress: Vec<Value>,
@@ -369,6 +372,7 @@ fn record(method: &str, params: &Value, inbox: &Mutex<Inbox>) {
                 .cloned()
                 .unwrap_or_default();
             ib.diagnostics.insert(u.clone(), d.clone());
+            ib.versions.insert(u.clone(), params["version"].as_i64());
             ib.published.push((u, d));
         }
         "window/showMessage" => ib.messages.push((
