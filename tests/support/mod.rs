@@ -24,6 +24,9 @@ pub struct Inbox {
     pub diagnostics: HashMap<String, Vec<Value>>,
     /// Every publishDiagnostics, in order.
     pub published: Vec<(String, Vec<Value>)>,
+    /// The version of the latest publishDiagnostics per URI (None when the
+    /// server sent none: the document is not open).
+    pub versions: HashMap<String, Option<i64>>,
     /// showMessage (type) and logMessage (10 + type), in order.
     pub messages: Vec<(i64, String)>,
     pub progress: Vec<Value>,
@@ -410,6 +413,7 @@ fn record(method: &str, params: &Value, inbox: &Mutex<Inbox>) {
                 .cloned()
                 .unwrap_or_default();
             ib.diagnostics.insert(u.clone(), d.clone());
+            ib.versions.insert(u.clone(), params["version"].as_i64());
             ib.published.push((u, d));
         }
         "window/showMessage" => ib.messages.push((
@@ -467,4 +471,96 @@ pub fn pos_of(text: &str, needle: &str, nth: usize, delta: usize) -> (u32, u32) 
     let line = text[..at].matches('\n').count() as u32;
     let col = text[line_start..at].encode_utf16().count() + delta;
     (line, col as u32)
+}
+
+/// The LSP range (UTF-16) of the `nth` (1-based) occurrence of `needle`,
+/// which must not span lines.
+pub fn range_of(text: &str, needle: &str, nth: usize) -> Value {
+    assert!(!needle.contains('\n'), "range_of needs a one-line needle");
+    let (line, start) = pos_of(text, needle, nth, 0);
+    let end = start + needle.encode_utf16().count() as u32;
+    json!({"start": {"line": line, "character": start},
+           "end": {"line": line, "character": end}})
+}
+
+/// The text an LSP range (UTF-16 positions) covers in `text`.
+pub fn text_in(text: &str, range: &Value) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().expect("line") as usize;
+        let ch = p["character"].as_u64().expect("character") as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= ch || c == '\n' {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    text[offset(&range["start"])..offset(&range["end"])].to_string()
+}
+
+impl Server {
+    /// Send one incremental didChange: replace `range` with `text`.
+    pub fn change(&self, path: &Path, version: i32, range: Value, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(path), "version": version},
+                   "contentChanges": [{"range": range, "text": text}]}),
+        );
+    }
+
+    pub fn close(&self, path: &Path) {
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri(path)}}),
+        );
+    }
+
+    /// `textDocument/definition` answered as a list of locations (empty for
+    /// null; a single location becomes a list of one).
+    pub fn definition(&mut self, path: &Path, (line, character): (u32, u32)) -> Vec<Value> {
+        let r = self
+            .request(
+                "textDocument/definition",
+                json!({"textDocument": {"uri": uri(path)},
+                       "position": {"line": line, "character": character}}),
+            )
+            .expect("definition");
+        match r {
+            Value::Null => Vec::new(),
+            Value::Array(a) => a,
+            one => vec![one],
+        }
+    }
+
+    /// `textDocument/references` with the declaration included.
+    pub fn references(&mut self, path: &Path, (line, character): (u32, u32)) -> Vec<Value> {
+        let r = self
+            .request(
+                "textDocument/references",
+                json!({"textDocument": {"uri": uri(path)},
+                       "position": {"line": line, "character": character},
+                       "context": {"includeDeclaration": true}}),
+            )
+            .expect("references");
+        r.as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn code_lenses(&mut self, path: &Path) -> Vec<Value> {
+        let r = self
+            .request(
+                "textDocument/codeLens",
+                json!({"textDocument": {"uri": uri(path)}}),
+            )
+            .expect("codeLens");
+        r.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The latest published diagnostics of `path` with the given code.
+    pub fn diagnostics_with_code(&self, path: &Path, code: &str) -> Option<Vec<Value>> {
+        self.diagnostics(path)
+            .map(|d| d.into_iter().filter(|d| d["code"] == code).collect())
+    }
 }
