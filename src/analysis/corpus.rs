@@ -408,9 +408,9 @@ pub fn display_name(path: &Path) -> String {
 /// about the same few statements of that document many times, so each
 /// statement's claim group is walked once and kept for the query.
 #[derive(Default)]
-struct LinkMemo(
-    std::cell::RefCell<FxHashMap<(DocId, u32), Arc<rustc_hash::FxHashSet<(DocId, u32)>>>>,
-);
+struct LinkMemo(std::cell::RefCell<FxHashMap<(DocId, u32), Arc<StatementSet>>>);
+
+type StatementSet = rustc_hash::FxHashSet<(DocId, u32)>;
 
 impl LinkMemo {
     fn is_linked(&self, claims: &ClaimIndex, a: (DocId, u32), b: (DocId, u32)) -> bool {
