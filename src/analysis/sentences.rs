@@ -251,13 +251,12 @@ fn mark_start(text: &str, toks: &mut [Token], sp: Span) {
 fn mark_clause_starts(text: &str, toks: &mut [Token]) {
     for i in 0..toks.len().saturating_sub(1) {
         let opener = is_opening_quote(text, toks, i) || toks[i].text(text) == ":";
-        if opener {
-            if let Some(n) = toks[i + 1..]
+        if opener
+            && let Some(n) = toks[i + 1..]
                 .iter_mut()
                 .find(|t| t.kind != TokenKind::Punct)
-            {
-                n.flags |= CLAUSE_START;
-            }
+        {
+            n.flags |= CLAUSE_START;
         }
     }
 }

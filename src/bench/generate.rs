@@ -602,7 +602,7 @@ fn format_figure(v: f64, decimals: u8, commas: bool) -> String {
     let mut out = String::new();
     let digits: Vec<char> = int.chars().collect();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
@@ -860,7 +860,7 @@ impl Generator {
         let story = self.story(sid);
         let article_seed = mix(self.seed, 0xA271_0000 + i as u64);
         let mut r = Rng::new(article_seed);
-        let transcript = i % TRANSCRIPT_EVERY == 0 && !src.transcripts.is_empty();
+        let transcript = i.is_multiple_of(TRANSCRIPT_EVERY) && !src.transcripts.is_empty();
         let dotted = r.chance(0.5);
         let day_offset = r.below(3) as u32;
         let cluster = &src.clusters[story.cluster];

@@ -423,7 +423,9 @@ impl Synth {
             match self.next() % 10 {
                 0..=2 => s.push_str(FUNCTION[(self.next() % FUNCTION.len() as u64) as usize]),
                 3 if k > 0 => s.push_str(NAMES[(self.next() % NAMES.len() as u64) as usize]),
-                4 if k > 0 && self.next() % 4 == 0 => s.push_str(&(self.next() % 3000).to_string()),
+                4 if k > 0 && self.next().is_multiple_of(4) => {
+                    s.push_str(&(self.next() % 3000).to_string())
+                }
                 _ => {
                     let w = self.word().to_string();
                     s.push_str(&w);
@@ -444,7 +446,7 @@ impl Synth {
             } else if k > 0 {
                 out.push(' ');
             }
-            if !pool.is_empty() && self.next() % 20 == 0 {
+            if !pool.is_empty() && self.next().is_multiple_of(20) {
                 let i = (self.next() % pool.len() as u64) as usize;
                 out.push_str(&pool[i]);
             } else {
@@ -705,10 +707,11 @@ fn gold_report() {
         for x in corpus.statements_at(a.0, a.1) {
             let d = corpus.doc(b.0).unwrap();
             for (j, st) in d.analysis.statements.iter().enumerate() {
-                if (st.span.start as usize) < b.2 && b.1 < st.span.end as usize {
-                    if let Some(c) = corpus.claim_index().compare((a.0, x), (b.0, j as u32)) {
-                        best = best.max(c.score);
-                    }
+                if (st.span.start as usize) < b.2
+                    && b.1 < st.span.end as usize
+                    && let Some(c) = corpus.claim_index().compare((a.0, x), (b.0, j as u32))
+                {
+                    best = best.max(c.score);
                 }
             }
         }

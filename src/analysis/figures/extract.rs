@@ -466,10 +466,12 @@ impl<'a> Ctx<'a> {
             return Some((code, i + 2));
         }
         // "us $ 150 million", "c $ 16.4 million", "u . s $"
-        if self.is_word(i) && self.t(i + 1) == "$" && starts_number(i + 2) {
-            if let Some(code) = units::currency_prefix_word(s) {
-                return Some((code, i + 2));
-            }
+        if self.is_word(i)
+            && self.t(i + 1) == "$"
+            && starts_number(i + 2)
+            && let Some(code) = units::currency_prefix_word(s)
+        {
+            return Some((code, i + 2));
         }
         if let Some(code) = units::currency_symbol(s) {
             // codes are upper-case words ("USD 200"), symbols punctuation
@@ -800,12 +802,12 @@ impl<'a> Ctx<'a> {
         if n.ordinal {
             unit = Some(ORDINAL);
         }
-        if unit.is_none() {
-            if let Some((u, e, nn)) = self.unit_after(end, currency, scale) {
-                unit = Some(u);
-                end = e;
-                noun = nn;
-            }
+        if unit.is_none()
+            && let Some((u, e, nn)) = self.unit_after(end, currency, scale)
+        {
+            unit = Some(u);
+            end = e;
+            noun = nn;
         }
         if let Some(code) = currency {
             // "$5 million dollars" would repeat it; "$70 a share" is a rate
@@ -942,10 +944,10 @@ impl<'a> Ctx<'a> {
                 qualifier_span = Some(self.span(start, vstart));
             }
         }
-        if let Some(w) = self.words_before(start, 2).last() {
-            if matches!(*w, "these" | "those" | "this" | "that" | "same" | "said") {
-                flags |= flag::DEMONSTRATIVE;
-            }
+        if let Some(w) = self.words_before(start, 2).last()
+            && matches!(*w, "these" | "those" | "this" | "that" | "same" | "said")
+        {
+            flags |= flag::DEMONSTRATIVE;
         }
         // "<>30", "=>30": not comparisons anyone writes in prose
         if start > 0
@@ -1278,10 +1280,11 @@ impl<'a> Ctx<'a> {
                 return None;
             }
             // "miles an hour"
-            if u.dim == Dim::Length && matches!(ws.get(1).copied(), Some("an" | "per" | "a")) {
-                if let Some((s, k)) = units::unit_phrase(&ws) {
-                    return Some((s, j + k, None));
-                }
+            if u.dim == Dim::Length
+                && matches!(ws.get(1).copied(), Some("an" | "per" | "a"))
+                && let Some((s, k)) = units::unit_phrase(&ws)
+            {
+                return Some((s, j + k, None));
             }
             return Some((u, j + 1, None));
         }

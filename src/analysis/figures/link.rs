@@ -435,10 +435,11 @@ fn count_twins(figs: &mut [Figure]) {
 fn mark_multi(figs: &mut [Figure]) {
     let mut groups: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
     for (i, f) in figs.iter().enumerate() {
-        if f.comparable() && !f.has(flag::PROJECTED) {
-            if let Some(k) = f.key() {
-                groups.entry(k).or_default().push(i);
-            }
+        if f.comparable()
+            && !f.has(flag::PROJECTED)
+            && let Some(k) = f.key()
+        {
+            groups.entry(k).or_default().push(i);
         }
     }
     let mut multi = vec![false; figs.len()];

@@ -25,7 +25,7 @@ pub fn format_number(v: f64, decimals: usize, sep: Option<char>) -> String {
     for (i, c) in digits.iter().enumerate() {
         if let Some(sp) = sep
             && i > 0
-            && (digits.len() - i) % 3 == 0
+            && (digits.len() - i).is_multiple_of(3)
         {
             grouped.push(sp);
         }
@@ -136,7 +136,7 @@ pub fn words(v: f64, and: bool) -> Option<String> {
         if r > 0 {
             let r_text = if r < 20 {
                 ONES[r as usize].to_string()
-            } else if r % 10 == 0 {
+            } else if r.is_multiple_of(10) {
                 TENS[(r / 10) as usize].to_string()
             } else {
                 format!("{}-{}", TENS[(r / 10) as usize], ONES[(r % 10) as usize])
