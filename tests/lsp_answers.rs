@@ -651,13 +651,14 @@ fn keep_figure_records_the_exception_in_claimlens_toml_and_nothing_else() {
         "{written}"
     );
 
-    // the kept figure's warning goes away; the exception is for that
-    // figure of that file, so a.txt's own figure is still flagged
+    // the kept figure's warning goes away, and so does the warning on the
+    // other side: the disagreement was accepted
     wait_conflicts(&s, &b, 0, "b.txt silent once its figure is kept");
-    assert_eq!(
-        s.diagnostics_with_code(&a, FIGURE).map(|d| d.len()),
-        Some(1),
-        "a.txt's 25 million tonnes is not kept"
+    wait_conflicts(
+        &s,
+        &a,
+        0,
+        "a.txt silent: it disagreed only with the kept figure",
     );
 
     // no other file was written, created or left behind
@@ -1025,4 +1026,74 @@ fn with_utf8_positions_the_code_action_edit_counts_bytes() {
         .clone();
     assert_eq!(edit["range"], want);
     assert_eq!(edit["newText"], "25 million tonnes");
+}
+
+/// The same rule in the core, with a third article: a kept figure silences
+/// the disagreements with it, not those with other figures.
+#[test]
+fn a_kept_figure_is_no_longer_cited_but_other_disagreements_remain() {
+    use claimlens::analysis::config::{Config, KeptFigure};
+    use claimlens::analysis::corpus::Corpus;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    let a = oil_article(
+        "Lukashenko: Belarus relies on Russian energy",
+        "25 million tonnes",
+    );
+    let files = |c: &str| {
+        vec![
+            (PathBuf::from("/news/a.txt"), Arc::<str>::from(a.as_str())),
+            (
+                PathBuf::from("/news/b.txt"),
+                Arc::<str>::from(oil_article_b("24 million tonnes").as_str()),
+            ),
+            (
+                PathBuf::from("/news/c.txt"),
+                Arc::<str>::from(oil_article_b(c).as_str()),
+            ),
+        ]
+    };
+    let kept = Config {
+        kept_figures: vec![KeptFigure {
+            file: "b.txt".into(),
+            text: "24 million tonnes".into(),
+        }],
+        ..Config::default()
+    };
+    let related_files = |corpus: &Corpus, name: &str| -> Vec<Vec<String>> {
+        let id = corpus.doc_id(Path::new(&format!("/news/{name}"))).unwrap();
+        corpus
+            .findings(id)
+            .iter()
+            .map(|f| {
+                f.related
+                    .iter()
+                    .map(|(d, _, _)| corpus.doc(*d).unwrap().path.display().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+
+    // c agrees with a: only b disagreed, and b is kept: all silent
+    let c = Corpus::build(kept.clone(), files("25 million tonnes"));
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        assert!(related_files(&c, name).is_empty(), "{name}");
+    }
+    // without the exception, all three files are flagged
+    let c = Corpus::build(Config::default(), files("25 million tonnes"));
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        assert_eq!(related_files(&c, name).len(), 1, "{name}");
+    }
+    // c gives a third value: a and c still disagree, and neither cites b
+    let c = Corpus::build(kept, files("23 million tonnes"));
+    assert_eq!(
+        related_files(&c, "a.txt"),
+        vec![vec!["/news/c.txt".to_string()]]
+    );
+    assert_eq!(
+        related_files(&c, "c.txt"),
+        vec![vec!["/news/a.txt".to_string()]]
+    );
+    assert!(related_files(&c, "b.txt").is_empty());
 }

@@ -365,6 +365,11 @@ impl Corpus {
                 let Some(other) = odoc.analysis.figures.get(of as usize) else {
                     continue;
                 };
+                // a figure the user kept is an accepted disagreement: it
+                // raises no warning on either side
+                if self.is_kept(odoc, other) {
+                    continue;
+                }
                 let t = other.span.of(&odoc.text).to_string();
                 let name = display_name(&odoc.path);
                 related.push((od, other.span, format!("{name} gives {t}")));
