@@ -408,32 +408,28 @@ pub fn display_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// "Do these two statements make the same claim?" within one query:
-/// comparing one document's figures with the figures of their bucket asks
-/// about the same few statements of that document many times, so each
-/// statement's claim group is walked once and kept for the query.
+/// "Do these two statements make the same claim?" for figure comparison,
+/// within one query, remembered per pair. Judged on the pair alone
+/// ([`ClaimIndex::similar`]), not through the link index: after an edit the
+/// links of every statement a check touches would be recomputed, and a
+/// document's figures are checked against hundreds of statements in a large
+/// corpus, which made diagnostics after a keystroke cost seconds.
 #[derive(Default)]
-struct LinkMemo(std::cell::RefCell<FxHashMap<(DocId, u32), Arc<StatementSet>>>);
+struct LinkMemo(std::cell::RefCell<FxHashMap<(StatementKey, StatementKey), bool>>);
 
-type StatementSet = rustc_hash::FxHashSet<(DocId, u32)>;
+type StatementKey = (DocId, u32);
 
 impl LinkMemo {
     fn is_linked(&self, claims: &ClaimIndex, a: (DocId, u32), b: (DocId, u32)) -> bool {
         if a == b {
             return false;
         }
-        let known = {
-            let m = self.0.borrow();
-            m.get(&a).or_else(|| m.get(&b)).cloned()
-        };
-        let group = match known {
-            Some(g) => g,
-            None => {
-                let g: Arc<StatementSet> = Arc::new(claims.group(a).into_iter().collect());
-                self.0.borrow_mut().insert(a, g.clone());
-                g
-            }
-        };
-        group.contains(&a) && group.contains(&b)
+        let key = if a <= b { (a, b) } else { (b, a) };
+        if let Some(&v) = self.0.borrow().get(&key) {
+            return v;
+        }
+        let v = claims.similar(a, b);
+        self.0.borrow_mut().insert(key, v);
+        v
     }
 }

@@ -569,6 +569,25 @@ impl ClaimIndex {
         groups
     }
 
+    /// Do two statements say the same thing, judged on the pair alone (no
+    /// index query, so cheap enough to ask for many pairs): a score at the
+    /// linking threshold. (Links found through the index may be weaker,
+    /// vouched for by mutual best matches; a pair alone must be strong.)
+    /// Used to decide which figures measure the same thing.
+    pub fn similar(&self, a: (DocId, u32), b: (DocId, u32)) -> bool {
+        let (Some(sa), Some(sb)) = (self.stmt(a), self.stmt(b)) else {
+            return false;
+        };
+        if !sa.linkable() || !sb.linkable() {
+            return false;
+        }
+        let clause = sa.is_clause() || sb.is_clause();
+        let Some(c) = self.compare(a, b) else {
+            return false;
+        };
+        c.score >= similarity::threshold(clause)
+    }
+
     /// Compare two statements with the current term weights (for
     /// explanations and calibration); `None` when either is unknown.
     pub fn compare(&self, a: (DocId, u32), b: (DocId, u32)) -> Option<Comparison> {

@@ -61,6 +61,11 @@ fn claimed_alike(da: DocId, a: &Figure, db: DocId, b: &Figure, same_claim: &Same
     if a.twins != b.twins && (a.twins.0 > 1 || b.twins.0 > 1) {
         return false;
     }
+    // a projection and an outcome ("expected to meet for four to five
+    // hours" / "the summit ended after three hours") are two quantities
+    if a.has(super::flag::PROJECTED) != b.has(super::flag::PROJECTED) {
+        return false;
+    }
     let sa = [a.statement, a.outer_statement];
     let sb = [b.statement, b.outer_statement];
     sa.iter()
