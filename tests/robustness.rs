@@ -795,3 +795,40 @@ fn the_server_writes_nothing_but_claimlens_toml_and_that_atomically() {
     // replaced by a rename: a new inode, never the old file rewritten in place
     assert_ne!(toml.3, toml_before.3, "claimlens.toml rewritten in place");
 }
+
+/// A panic inside one request's analysis (forced with the test-only
+/// `CLAIMLENS_TEST_PANIC`, read at startup) becomes an internal-error
+/// response and a log line; the same request keeps failing on its own, and
+/// every other request is still served.
+#[test]
+fn a_panic_inside_a_request_is_an_error_response_and_the_server_keeps_serving() {
+    let dir = corpus(&[("good.txt", GOOD)]);
+    let good = dir.path().join("good.txt");
+    let mut opts = Start::new(dir.path());
+    opts.env = vec![("CLAIMLENS_TEST_PANIC".into(), "references".into())];
+    let mut s = Server::start(opts);
+    let (l, c) = pos_of(GOOD, "Lukashenko", 1, 2);
+    let at = json!({"textDocument": td(&good), "position": {"line": l, "character": c},
+                    "context": {"includeDeclaration": true}});
+    for _ in 0..3 {
+        let e = s
+            .request("textDocument/references", at.clone())
+            .expect_err("the forced panic answers an error");
+        assert_eq!(e["code"], -32603, "{e}");
+        let msg = e["message"].as_str().unwrap();
+        assert!(
+            msg.contains("internal error in references") && msg.contains("CLAIMLENS_TEST_PANIC"),
+            "{msg}"
+        );
+        alive(&mut s);
+        assert!(!s.definition(&good, (l, c)).is_empty());
+    }
+    assert!(
+        s.log().contains("internal error in references"),
+        "no log line; log:\n{}",
+        s.log()
+    );
+    assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
+    s.notify("exit", Value::Null);
+    assert_eq!(s.finish().code(), Some(0));
+}

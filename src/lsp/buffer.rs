@@ -40,7 +40,10 @@ impl Buffer {
     }
 
     /// The char index of a position. Lines end at `\n` (a `\r` before it is
-    /// part of the break); a column past the end of the line is the line's end.
+    /// part of the break, as is one ending the text); a column past the end of
+    /// the line is the line's end. This is `LineIndex::offset`, which gives
+    /// every position the server sends: a lone `\r` inside a line is an
+    /// ordinary character for both.
     fn char_index(&self, pos: Position, enc: Encoding) -> usize {
         let line = pos.line as usize;
         if line >= self.rope.len_lines() {
@@ -49,8 +52,10 @@ impl Buffer {
         let start = self.rope.line_to_char(line);
         let mut units = 0usize;
         let want = pos.character as usize;
-        for (i, ch) in self.rope.line(line).chars().enumerate() {
-            if ch == '\n' || ch == '\r' {
+        let mut chars = self.rope.line(line).chars().enumerate().peekable();
+        while let Some((i, ch)) = chars.next() {
+            let next = chars.peek().map(|&(_, c)| c);
+            if ch == '\n' || (ch == '\r' && matches!(next, None | Some('\n'))) {
                 return start + i;
             }
             let w = match enc {
@@ -78,6 +83,25 @@ mod tests {
             range_length: None,
             text: text.to_string(),
         }
+    }
+
+    /// Found by fuzzing (answers target): a lone `\r` inside a line ended
+    /// the line for the buffer but not for `LineIndex`, so an edit at a
+    /// column past it landed elsewhere than the positions the server sends.
+    #[test]
+    fn a_lone_carriage_return_is_an_ordinary_character() {
+        let mut b = Buffer::new("ab\rcd\nef\r", 1);
+        b.apply(&edit(0, 4, 0, 4, "!"), Encoding::Utf16);
+        assert_eq!(b.text(), "ab\rc!d\nef\r");
+        // past the end of the line: before "\n", and before a final "\r"
+        b.apply(&edit(0, 99, 0, 99, "?"), Encoding::Utf16);
+        b.apply(&edit(1, 99, 1, 99, "."), Encoding::Utf16);
+        assert_eq!(b.text(), "ab\rc!d?\nef.\r");
+        // the fuzzer's input: a backwards range from past the end of the line
+        let text = "\0\0\0\0\x0055\r\0\0@";
+        let mut b = Buffer::new(text, 1);
+        b.apply(&edit(0, 4410691, 0, 0, ""), Encoding::Utf16);
+        assert_eq!(b.text(), "");
     }
 
     #[test]

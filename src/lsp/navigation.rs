@@ -70,12 +70,22 @@ pub fn references(
     if let Some((_, eid)) = view.corpus.entity_at(id, offset) {
         let e = view.corpus.entity(eid)?;
         let decl = defining_mention(view, &e);
-        let locs = e
+        let mut locs: Vec<Location> = e
             .mentions
             .iter()
             .filter(|&&m| include_declaration || Some(m) != decl)
             .filter_map(|&(d, s)| location(view, d, s))
             .collect();
+        // mentions are kept in document-id order, which is the order the
+        // files arrived in: answer in an order that depends on the files
+        // only (by URI, then position)
+        locs.sort_by(|a, b| {
+            (a.uri.as_str(), a.range.start.line, a.range.start.character).cmp(&(
+                b.uri.as_str(),
+                b.range.start.line,
+                b.range.start.character,
+            ))
+        });
         return Some(locs);
     }
     let (here, others) = view.corpus.claim_at(id, offset)?;

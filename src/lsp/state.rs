@@ -132,6 +132,11 @@ pub struct Shared {
     /// `initialize` was answered successfully.
     pub initialized: AtomicBool,
     pub shutdown_requested: AtomicBool,
+    /// For tests only: the request (by the name `read` logs, e.g. "hover")
+    /// whose analysis panics on purpose, from the `CLAIMLENS_TEST_PANIC`
+    /// environment variable read at startup; proves that a panic becomes an
+    /// error response. No client message can set it.
+    panic_in: Option<String>,
 }
 
 impl Shared {
@@ -151,6 +156,9 @@ impl Shared {
             warned: Mutex::new(FxHashSet::default()),
             initialized: AtomicBool::new(false),
             shutdown_requested: AtomicBool::new(false),
+            panic_in: std::env::var("CLAIMLENS_TEST_PANIC")
+                .ok()
+                .filter(|v| !v.is_empty()),
         }
     }
 
@@ -195,7 +203,11 @@ impl Shared {
     {
         self.edits_applied().await;
         let shared = self.clone();
+        let forced = shared.panic_in.as_deref() == Some(what);
         let res = tokio::task::spawn_blocking(move || {
+            if forced {
+                panic!("forced by CLAIMLENS_TEST_PANIC={what}");
+            }
             let corpus = shared.corpus.read();
             let view = View {
                 corpus: &corpus,

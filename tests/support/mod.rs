@@ -91,6 +91,8 @@ pub struct Start {
     /// Answer the server's own requests (configuration, registrations,
     /// progress tokens); an odd client may leave them unanswered.
     pub answer_requests: bool,
+    /// Extra environment variables for the server process.
+    pub env: Vec<(String, String)>,
 }
 
 impl Start {
@@ -103,6 +105,7 @@ impl Start {
             progress: true,
             wrapper: Vec::new(),
             answer_requests: true,
+            env: Vec::new(),
         }
     }
 }
@@ -126,6 +129,16 @@ impl Server {
 
     /// Start the process through `wrapper` (if any), without initializing it.
     pub fn spawn_with(root: &Path, wrapper: &[String], answer_requests: bool) -> Server {
+        Server::spawn_env(root, wrapper, answer_requests, &[])
+    }
+
+    /// `spawn_with`, plus environment variables for the server.
+    pub fn spawn_env(
+        root: &Path,
+        wrapper: &[String],
+        answer_requests: bool,
+        env: &[(String, String)],
+    ) -> Server {
         let bin = env!("CARGO_BIN_EXE_claimlens");
         let mut cmd = match wrapper.split_first() {
             Some((prog, args)) => {
@@ -138,6 +151,7 @@ impl Server {
         let mut child = cmd
             .arg("lsp")
             .env("CLAIMLENS_LOG", "claimlens=debug")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -210,7 +224,7 @@ impl Server {
 
     /// Start and initialize; wait until the corpus is indexed.
     pub fn start(opts: Start) -> Server {
-        let mut s = Server::spawn_with(&opts.root, &opts.wrapper, opts.answer_requests);
+        let mut s = Server::spawn_env(&opts.root, &opts.wrapper, opts.answer_requests, &opts.env);
         s.initialize(&opts);
         s.wait_ready();
         s
