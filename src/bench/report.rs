@@ -607,20 +607,19 @@ pub fn markdown_page(r: &Report) -> String {
         .analysis_modules
         .iter()
         .map(|m| {
-            format!(
-                "{} ({}; produced {})",
-                m.name,
-                m.merge_commit
-                    .as_deref()
-                    .map_or("not merged".to_string(), |c| format!(
-                        "merged in {}",
-                        short(c)
-                    )),
-                m.output
-            )
+            let what = match m.name.as_str() {
+                "entities" => "entity mentions",
+                "claims" => "claim groups",
+                other => other,
+            };
+            format!("{what} {}", m.output)
         })
         .collect();
-    let _ = writeln!(s, "- analysis modules: {}", mods.join(", "));
+    let _ = writeln!(
+        s,
+        "- found at the last size measured in process: {}",
+        mods.join(", ")
+    );
     let _ = writeln!(
         s,
         "- machine: {} cores ({}), {:.1} GiB RAM; load average {:.2} at start, {:.2} at end \
