@@ -64,13 +64,16 @@ impl Date {
     }
 }
 
+/// The English name of month `m` (1 = January), if it is one.
+pub fn month_name(m: u8) -> Option<&'static str> {
+    MONTHS.get(m.wrapping_sub(1) as usize).copied()
+}
+
 impl fmt::Display for Date {
     /// ISO when complete ("2020-09-14"), else words ("20 December",
     /// "October 2000", "2020").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let month = self
-            .month
-            .and_then(|m| MONTHS.get(m.wrapping_sub(1) as usize));
+        let month = self.month.and_then(month_name);
         match (self.year, month, self.day) {
             (Some(y), Some(_), Some(d)) => {
                 write!(f, "{y:04}-{:02}-{d:02}", self.month.unwrap_or(1))

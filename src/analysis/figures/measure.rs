@@ -962,56 +962,7 @@ pub(crate) fn finish(
     } else {
         ("", "")
     };
-    const CHANGE_VERBS: &[&str] = &[
-        "increased",
-        "increase",
-        "increases",
-        "rose",
-        "risen",
-        "rise",
-        "rises",
-        "grew",
-        "grown",
-        "grow",
-        "grows",
-        "climbed",
-        "climb",
-        "climbs",
-        "jumped",
-        "jump",
-        "jumps",
-        "soared",
-        "surged",
-        "fell",
-        "fallen",
-        "fall",
-        "falls",
-        "dropped",
-        "drop",
-        "drops",
-        "declined",
-        "decline",
-        "declines",
-        "decreased",
-        "decrease",
-        "decreases",
-        "sank",
-        "plunged",
-        "slid",
-        "tumbled",
-        "shrank",
-        "expanded",
-        "gained",
-        "lost",
-        "went",
-        "revised",
-        "raised",
-        "lowered",
-        "cut",
-        "up",
-        "down",
-    ];
-    let change_verb = |w: &str| CHANGE_VERBS.contains(&w);
+    let change_verb = |w: &str| lexicon::class_of(w) & lexicon::CHANGE != 0;
     if b1 == "to" && (change_verb(b2) || change_verb(b3) || b2 == "now") {
         flags |= flag::NEW_LEVEL;
     }

@@ -285,72 +285,10 @@ pub fn ordinal_word(w: &str) -> Option<f64> {
     })
 }
 
-/// Could this word start or continue a written-out number? A hash set:
-/// asked of every word.
+/// Could this word start or continue a written-out number? One lookup in
+/// the figures lexicon, which holds the number words.
 pub fn is_number_word(w: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "zero",
-        "nought",
-        "naught",
-        "nil",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fourty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "lakh",
-        "lakhs",
-        "lac",
-        "million",
-        "mln",
-        "mn",
-        "mil",
-        "mio",
-        "crore",
-        "crores",
-        "billion",
-        "bn",
-        "bln",
-        "trillion",
-        "tn",
-        "tln",
-        "trn",
-        "dozen",
-        "dozens",
-        "half",
-        "quarter",
-    ];
-    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    w.len() <= 9
-        && SET
-            .get_or_init(|| WORDS.iter().copied().collect())
-            .contains(w)
+    super::lexicon::class_of(w) & super::lexicon::NUMBER != 0
 }
 
 // ------------------------------------------------------------------ scanner

@@ -373,26 +373,7 @@ fn date_like(target: &Figure, target_text: &str, source: &Figure) -> Option<Stri
     let sd: Date = source.date?;
     let td: Date = target.date?;
     let t = target.style.number.of(target_text);
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month_name = |m: u8| {
-        MONTHS
-            .get(m.wrapping_sub(1) as usize)
-            .copied()
-            .unwrap_or("")
-    };
+    let month_name = |m: u8| crate::analysis::dates::month_name(m).unwrap_or("");
     let year = sd.year;
     if let Some(u) = source.until {
         return Some(format!("{}–{}", year?, u.year?));
