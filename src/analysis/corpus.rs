@@ -317,7 +317,7 @@ impl Corpus {
 
     /// The figures that disagree with `doc`'s figures.
     pub fn conflicts(&self, doc: DocId) -> Vec<Conflict> {
-        let memo = LinkMemo::default();
+        let memo = SameClaimMemo::default();
         let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         let mut out = self.figures.conflicts(doc, &same_claim);
         for c in &mut out {
@@ -337,7 +337,7 @@ impl Corpus {
 
     /// Other mentions of the quantity that `doc`'s figure `index` gives.
     pub fn same_quantity(&self, doc: DocId, index: u32) -> Vec<(DocId, u32)> {
-        let memo = LinkMemo::default();
+        let memo = SameClaimMemo::default();
         let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         let mut out = self.figures.same_quantity(doc, index, &same_claim);
         self.sort_by_path(&mut out);
@@ -415,11 +415,11 @@ pub fn display_name(path: &Path) -> String {
 /// document's figures are checked against hundreds of statements in a large
 /// corpus, which made diagnostics after a keystroke cost seconds.
 #[derive(Default)]
-struct LinkMemo(std::cell::RefCell<FxHashMap<(StatementKey, StatementKey), bool>>);
+struct SameClaimMemo(std::cell::RefCell<FxHashMap<(StatementKey, StatementKey), bool>>);
 
 type StatementKey = (DocId, u32);
 
-impl LinkMemo {
+impl SameClaimMemo {
     fn is_linked(&self, claims: &ClaimIndex, a: (DocId, u32), b: (DocId, u32)) -> bool {
         if a == b {
             return false;

@@ -428,37 +428,7 @@ impl ClaimIndex {
         if a == b {
             return false;
         }
-        let first = self.direct(a.0, a.1);
-        if first.is_empty() {
-            return false;
-        }
-        if first.iter().any(|l| (l.doc, l.statement) == b) {
-            return true;
-        }
-        if self.direct(b.0, b.1).is_empty() {
-            return false;
-        }
-        // breadth-first from `a`, stopping as soon as `b` is reached
-        let mut seen: FxHashSet<Key> = FxHashSet::default();
-        seen.insert(a);
-        let mut queue: std::collections::VecDeque<Key> = std::collections::VecDeque::new();
-        for l in first.iter() {
-            if seen.insert((l.doc, l.statement)) {
-                queue.push_back((l.doc, l.statement));
-            }
-        }
-        while let Some(k) = queue.pop_front() {
-            for l in self.direct(k.0, k.1).iter() {
-                let n = (l.doc, l.statement);
-                if n == b {
-                    return true;
-                }
-                if seen.len() < MAX_GROUP && seen.insert(n) {
-                    queue.push_back(n);
-                }
-            }
-        }
-        false
+        self.group(a).contains(&b)
     }
 
     /// The claim group of a statement: every statement reachable through
