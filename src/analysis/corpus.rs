@@ -172,10 +172,11 @@ impl Corpus {
         let lines = LineIndex::new(&text);
         self.entities.update(id, analysis.entities.clone());
         let mut changed = vec![id];
+        let rank = path_rank(&path);
         if bulk {
-            self.claims.insert(id, analysis.claims.clone());
+            self.claims.insert(id, rank, analysis.claims.clone());
         } else {
-            changed.extend(self.claims.update(id, analysis.claims.clone()));
+            changed.extend(self.claims.update(id, rank, analysis.claims.clone()));
         }
         changed.extend(self.figures.update(id, analysis.figures.clone()));
         self.docs[id as usize] = Some(Document {
@@ -399,6 +400,16 @@ impl Corpus {
             .iter()
             .any(|k| k.text == text && (path.ends_with(&format!("/{}", k.file)) || path == k.file))
     }
+}
+
+/// A document's rank among others where claim scores tie: a hash of its
+/// path, so that answers do not depend on the order in which files arrived
+/// (document ids do).
+fn path_rank(path: &Path) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(path.as_os_str().as_encoded_bytes());
+    h.finish()
 }
 
 /// A short name for a document in messages: its file name.

@@ -16,6 +16,13 @@
 //! - at most [`MAX_CANDIDATES`] sentences (with their quotes and clauses)
 //!   are scored, those sharing the most rarity-weighted terms.
 //!
+//! Answers never depend on the order documents arrived in (nor on the ids
+//! they were given): ties are broken by a rank the caller gives each
+//! document (the corpus hashes its path), and a term is too common to probe
+//! exactly while it is held by more than [`MAX_POSTINGS`] sentences, its
+//! postings restored when it falls back below. So an index built edit by
+//! edit answers as one built at once from the final texts.
+//!
 //! Whether two statements are linked depends only on the two documents they
 //! are in (and the term weights), never on third documents: a strong score
 //! links by itself; a moderate one links when each statement is the other's
@@ -38,7 +45,7 @@ use super::{DocClaims, Link, StatementClaims};
 use crate::analysis::entities::DocId;
 
 /// A term held by more sentences than this finds no candidates: its
-/// postings are dropped for good (until the index is rebuilt).
+/// postings are dropped while it is (and rebuilt when it falls back).
 pub const MAX_POSTINGS: usize = 2000;
 
 /// A query reads at most this many postings entries.
@@ -87,14 +94,20 @@ struct Scored {
 #[derive(Debug, Default)]
 pub struct ClaimIndex {
     docs: Vec<Option<Arc<DocClaims>>>,
+    /// Each document's rank, which breaks ties between equal scores (by
+    /// document id only when two ranks are equal).
+    ranks: Vec<u64>,
     /// Number of sentences holding each term (a small table, read for
     /// every weight).
     df: FxHashMap<TermId, u32>,
     /// The sentences holding each term not found too common, as (document,
     /// statement index).
     postings: FxHashMap<TermId, Vec<Key>>,
-    /// Terms that were held by more than [`MAX_POSTINGS`] sentences.
+    /// Terms held by more than [`MAX_POSTINGS`] sentences.
     frequent: FxHashSet<TermId>,
+    /// Frequent terms that fell back to [`MAX_POSTINGS`] sentences or
+    /// fewer during an update: their postings are rebuilt at its end.
+    fallen: FxHashSet<TermId>,
     /// Number of sentences.
     n: u32,
     cache: Mutex<Cache>,
@@ -104,22 +117,25 @@ impl ClaimIndex {
     /// Index a document (replacing an earlier version) without computing
     /// any links: the path for loading many documents. Answers computed
     /// earlier for other documents are forgotten.
-    pub fn insert(&mut self, doc: DocId, claims: Arc<DocClaims>) {
+    /// `rank` orders the document among others where scores tie.
+    pub fn insert(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>) {
         self.unindex(doc);
-        self.index(doc, claims);
+        self.index(doc, rank, claims);
+        self.restore_postings();
         self.clear_cache();
     }
 
     /// Insert or replace a document; returns the other documents whose
     /// links changed: those linked to it before or after. Costs what the
     /// document's own queries cost.
-    pub fn update(&mut self, doc: DocId, claims: Arc<DocClaims>) -> Vec<DocId> {
+    pub fn update(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>) -> Vec<DocId> {
         let mut affected = FxHashSet::default();
         if self.doc(doc).is_some() {
             self.linked_docs(doc, &mut affected);
             self.unindex(doc);
         }
-        self.index(doc, claims);
+        self.index(doc, rank, claims);
+        self.restore_postings();
         self.clear_cache();
         self.linked_docs(doc, &mut affected);
         affected.remove(&doc);
@@ -136,6 +152,7 @@ impl ClaimIndex {
         let mut affected = FxHashSet::default();
         self.linked_docs(doc, &mut affected);
         self.unindex(doc);
+        self.restore_postings();
         self.clear_cache();
         affected.remove(&doc);
         let mut out: Vec<DocId> = affected.into_iter().collect();
@@ -163,6 +180,13 @@ impl ClaimIndex {
 
     fn doc(&self, doc: DocId) -> Option<&Arc<DocClaims>> {
         self.docs.get(doc as usize).and_then(Option::as_ref)
+    }
+
+    /// The order of statements where scores tie: by their document's rank,
+    /// then id, then position.
+    fn ord(&self, k: Key) -> (u64, DocId, u32) {
+        let rank = self.ranks.get(k.0 as usize).copied().unwrap_or(0);
+        (rank, k.0, k.1)
     }
 
     fn stmt(&self, k: Key) -> Option<&StatementClaims> {
@@ -219,9 +243,10 @@ impl ClaimIndex {
             }
         }
         out.sort_by(|a, b| {
-            b.0.score
-                .total_cmp(&a.0.score)
-                .then((a.0.doc, a.0.statement).cmp(&(b.0.doc, b.0.statement)))
+            b.0.score.total_cmp(&a.0.score).then(
+                self.ord((a.0.doc, a.0.statement))
+                    .cmp(&self.ord((b.0.doc, b.0.statement))),
+            )
         });
         out.into_iter().map(|(l, _)| l).collect()
     }
@@ -587,7 +612,7 @@ impl ClaimIndex {
         }
     }
 
-    fn index(&mut self, doc: DocId, claims: Arc<DocClaims>) {
+    fn index(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>) {
         let (df, postings, frequent) = (&mut self.df, &mut self.postings, &mut self.frequent);
         let mut n = 0u32;
         Self::sentence_terms(&claims, |i, ts| {
@@ -607,8 +632,10 @@ impl ClaimIndex {
         self.n += n;
         if self.docs.len() <= doc as usize {
             self.docs.resize(doc as usize + 1, None);
+            self.ranks.resize(doc as usize + 1, 0);
         }
         self.docs[doc as usize] = Some(claims);
+        self.ranks[doc as usize] = rank;
     }
 
     fn unindex(&mut self, doc: DocId) {
@@ -616,7 +643,7 @@ impl ClaimIndex {
             return;
         };
         let mut distinct: FxHashSet<TermId> = FxHashSet::default();
-        let df = &mut self.df;
+        let (df, frequent, fallen) = (&mut self.df, &self.frequent, &mut self.fallen);
         let mut n = 0u32;
         Self::sentence_terms(&claims, |_, ts| {
             n += 1;
@@ -624,6 +651,9 @@ impl ClaimIndex {
                 distinct.insert(t);
                 if let Some(d) = df.get_mut(&t) {
                     *d = d.saturating_sub(1);
+                    if *d as usize <= MAX_POSTINGS && frequent.contains(&t) {
+                        fallen.insert(t);
+                    }
                     if *d == 0 {
                         df.remove(&t);
                     }
@@ -639,6 +669,47 @@ impl ClaimIndex {
             }
         }
         self.n = self.n.saturating_sub(n);
+    }
+
+    /// Rebuild the postings of the frequent terms that fell back to
+    /// [`MAX_POSTINGS`] sentences or fewer, so that the index holds what
+    /// one built from the current documents would. A scan of the corpus,
+    /// done only when a term crosses the bound downwards.
+    fn restore_postings(&mut self) {
+        if self.fallen.is_empty() {
+            return;
+        }
+        let mut back: FxHashSet<TermId> = std::mem::take(&mut self.fallen)
+            .into_iter()
+            .filter(|t| self.df.get(t).is_none_or(|&d| d as usize <= MAX_POSTINGS))
+            .collect();
+        back.retain(|t| self.frequent.remove(t));
+        if back.is_empty() {
+            return;
+        }
+        for (d, c) in self.docs.iter().enumerate() {
+            let Some(c) = c else { continue };
+            let postings = &mut self.postings;
+            Self::sentence_terms(c, |i, ts| {
+                for &(t, _) in ts {
+                    if back.contains(&t) {
+                        postings.entry(t).or_default().push((d as DocId, i));
+                    }
+                }
+            });
+        }
+    }
+
+    /// The probe table, for tests: each term with postings and their
+    /// number, and the frequent terms, sorted.
+    #[cfg(test)]
+    pub(super) fn probe_table(&self) -> (Vec<(TermId, usize)>, Vec<TermId>) {
+        let mut p: Vec<(TermId, usize)> =
+            self.postings.iter().map(|(&t, l)| (t, l.len())).collect();
+        p.sort_unstable();
+        let mut f: Vec<TermId> = self.frequent.iter().copied().collect();
+        f.sort_unstable();
+        (p, f)
     }
 
     /// Add to `out` every document linked to a statement of `doc`.
@@ -700,7 +771,7 @@ impl ClaimIndex {
             .collect();
         if cands.len() > MAX_CANDIDATES {
             cands.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
-                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                b.1.total_cmp(&a.1).then(self.ord(a.0).cmp(&self.ord(b.0)))
             });
             cands.truncate(MAX_CANDIDATES);
         }
@@ -742,10 +813,10 @@ impl ClaimIndex {
             }
         }
         out.sort_by(|a, b| {
-            b.link
-                .score
-                .total_cmp(&a.link.score)
-                .then((a.link.doc, a.link.statement).cmp(&(b.link.doc, b.link.statement)))
+            b.link.score.total_cmp(&a.link.score).then(
+                self.ord((a.link.doc, a.link.statement))
+                    .cmp(&self.ord((b.link.doc, b.link.statement))),
+            )
         });
         out
     }

@@ -56,7 +56,7 @@ impl Corpus {
             self.docs.push((String::new(), Vec::new()));
         }
         self.docs[doc as usize] = (text.to_string(), st);
-        self.index.update(doc, Arc::new(claims))
+        self.index.update(doc, doc as u64, Arc::new(claims))
     }
 
     /// The statement of `doc` whose text is `s`.
@@ -318,7 +318,7 @@ fn never_panics_on_arbitrary_text() {
             assert!(text.is_char_boundary(s.span.end as usize));
         }
         let id = doc % 40;
-        index.update(id, Arc::new(claims));
+        index.update(id, id as u64, Arc::new(claims));
         for s in 0..st.len() as u32 {
             let _ = index.links(id, s);
         }
@@ -490,7 +490,7 @@ fn index_scale() {
         let prev = done;
         let t = Instant::now();
         for (d, c) in claims.iter().enumerate().take(target).skip(done) {
-            index.insert(d as DocId, c.clone());
+            index.insert(d as DocId, d as u64, c.clone());
         }
         let load = t.elapsed();
         done = target;
@@ -502,7 +502,7 @@ fn index_scale() {
             let id = (max + e) as DocId;
             let c = claims[max + e].clone();
             let t = Instant::now();
-            affected += index.update(id, c.clone()).len();
+            affected += index.update(id, id as u64, c.clone()).len();
             up.push(t.elapsed());
             let t = Instant::now();
             let mut n = 0;
@@ -778,5 +778,86 @@ fn gold_report() {
     println!(
         "claim links P {p:.3} R {r:.3} F1 {:.3} (tp {tp} fn {fnn} ok {ok} fp {fp})",
         2.0 * p * r / (p + r).max(1e-9)
+    );
+}
+
+/// Links compared across two indexes whose documents have different ids:
+/// each link as (rank of its document, statement, score).
+fn ranked_links(index: &ClaimIndex, doc: DocId, st: u32, rank_of: &[u64]) -> Vec<(u64, u32, u32)> {
+    index
+        .links(doc, st)
+        .into_iter()
+        .map(|l| (rank_of[l.doc as usize], l.statement, l.score.to_bits()))
+        .collect()
+}
+
+#[test]
+fn links_do_not_depend_on_ids_arrival_order_or_history() {
+    use super::index::MAX_POSTINGS;
+    // more copies of one quote than candidates are scored, so ties decide
+    // which are found; a term ("pipeline") held by more sentences than are
+    // probed, then fewer
+    let quote = "\"We do not ask for cheap oil and cheap gas,\" the president said in Minsk.";
+    let mut texts: Vec<String> = (0..90)
+        .map(|i| format!("{quote} Story {i} follows the talks on the border crossing."))
+        .collect();
+    texts.push("The pipeline talks will resume in the spring, the minister said.".into());
+    texts.push(BACKGROUND.into());
+    let fillers: Vec<String> = (0..MAX_POSTINGS + 50)
+        .map(|i| format!("The pipeline {i} was inspected."))
+        .collect();
+    let n = texts.len();
+    let ranks: Vec<u64> = (0..n as u64)
+        .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .collect();
+    let claims: Vec<Arc<DocClaims>> = texts.iter().map(|t| Arc::new(analyse(t).1)).collect();
+
+    // A: loaded at once, ids in order
+    let mut a = ClaimIndex::default();
+    for (i, c) in claims.iter().enumerate() {
+        a.insert(i as DocId, ranks[i], c.clone());
+    }
+    // B: ids reversed, loaded edit by edit in reverse, with a history: the
+    // fillers push "pipeline" over the bound and leave again, and one
+    // document is edited away and back
+    let mut b = ClaimIndex::default();
+    let id_b = |i: usize| (n - 1 - i) as DocId;
+    for i in (0..n).rev() {
+        b.update(id_b(i), ranks[i], claims[i].clone());
+    }
+    for (k, f) in fillers.iter().enumerate() {
+        b.insert(
+            (n + k) as DocId,
+            u64::MAX - k as u64,
+            Arc::new(analyse(f).1),
+        );
+    }
+    b.update(id_b(3), ranks[3], Arc::new(analyse("Markets were calm.").1));
+    for k in 0..fillers.len() {
+        b.remove((n + k) as DocId);
+    }
+    b.update(id_b(3), ranks[3], claims[3].clone());
+
+    assert_eq!(
+        a.probe_table(),
+        b.probe_table(),
+        "the same terms are probed"
+    );
+    let mut rank_b = vec![0u64; n];
+    for (i, &r) in ranks.iter().enumerate() {
+        rank_b[id_b(i) as usize] = r;
+    }
+    let mut linked = 0;
+    for (i, c) in claims.iter().enumerate() {
+        for s in 0..c.statements.len() as u32 {
+            let la = ranked_links(&a, i as DocId, s, &ranks);
+            let lb = ranked_links(&b, id_b(i), s, &rank_b);
+            assert_eq!(la, lb, "document {i} statement {s}");
+            linked += usize::from(!la.is_empty());
+        }
+    }
+    assert!(
+        linked >= 90,
+        "the copies of the quote are linked ({linked})"
     );
 }

@@ -936,9 +936,12 @@ impl EntityIndex {
             id,
             ..EntityInfo::default()
         };
-        let mut forms: FxHashMap<String, (u32, usize)> = FxHashMap::default();
-        let mut roles: FxHashMap<String, (u32, String)> = FxHashMap::default();
-        let mut order = 0usize;
+        // answers must not depend on the order documents arrived in (their
+        // ids): ties between forms are broken by the text, never by which
+        // was seen first
+        let mut forms: FxHashMap<String, u32> = FxHashMap::default();
+        // role (lowercased) -> spelling -> count
+        let mut roles: FxHashMap<String, FxHashMap<String, u32>> = FxHashMap::default();
         let mut kinds = [0u32; 3];
         let mut found = false;
         for m in members {
@@ -963,13 +966,15 @@ impl EntityIndex {
             }
             // surface forms with how often they occur
             for (j, n) in local.names.iter().enumerate() {
-                order += 1;
-                let e = forms.entry(n.clone()).or_insert((0, order));
-                e.0 += local.name_counts.get(j).copied().unwrap_or(1);
+                *forms.entry(n.clone()).or_default() +=
+                    local.name_counts.get(j).copied().unwrap_or(1);
             }
             for r in &local.roles {
-                let e = roles.entry(r.to_lowercase()).or_insert((0, r.clone()));
-                e.0 += 1;
+                *roles
+                    .entry(r.to_lowercase())
+                    .or_default()
+                    .entry(r.clone())
+                    .or_default() += 1;
             }
         }
         if !found {
@@ -979,9 +984,13 @@ impl EntityIndex {
         info.mentions.dedup();
         let best = (0..3).max_by_key(|&i| kinds[i]).unwrap_or(0);
         info.kind = Some(kind_of(best));
-        let mut fs: Vec<(String, u32, usize)> =
-            forms.into_iter().map(|(n, (c, o))| (n, c, o)).collect();
-        fs.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+        let mut fs: Vec<(String, u32)> = forms.into_iter().collect();
+        fs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let fs: Vec<(String, u32, usize)> = fs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, c))| (n, c, i))
+            .collect();
         if let Some(d) = key.strip_prefix("d:").and_then(|d| d.parse::<usize>().ok())
             && let Some(e) = self.config.entities.get(d)
         {
@@ -994,7 +1003,19 @@ impl EntityIndex {
             info.canonical = super::locals::fullest(&fs, info.kind);
         }
         info.aliases = fs.into_iter().map(|(n, c, _)| (n, c)).collect();
-        let mut rs: Vec<(u32, String)> = roles.into_values().collect();
+        // a role counts all its spellings and is shown in its commonest
+        let mut rs: Vec<(u32, String)> = roles
+            .into_values()
+            .map(|spellings| {
+                let total = spellings.values().sum();
+                let shown = spellings
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map(|s| s.0)
+                    .unwrap_or_default();
+                (total, shown)
+            })
+            .collect();
         rs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         info.roles = rs.into_iter().map(|r| r.1).collect();
         Some(info)
