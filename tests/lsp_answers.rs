@@ -341,6 +341,51 @@ fn an_unsaved_edit_that_breaks_a_repeat_drops_the_other_file() {
     });
 }
 
+/// Lenses and tokens are cached by the client; an edit in one document may
+/// change them in others (here a lens appears over a.txt's gas quote once
+/// b.txt's buffer repeats it), so the server asks for them again.
+#[test]
+fn an_edit_asks_the_client_to_re_request_lenses_and_tokens() {
+    let b_disk = CLAIMS_B.replace(
+        "\"Do we produce gas? No. We get natural gas from the fraternal Russia,\" he said.",
+        "Our hockey team won the regional cup in a dramatic final on Sunday.",
+    );
+    let dir = corpus(&[("a.txt", CLAIMS_A), ("b.txt", &b_disk)]);
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    let mut opts = Start::new(dir.path());
+    opts.refresh = true;
+    let mut s = Server::start(opts);
+    assert!(
+        !s.code_lenses(&a)
+            .iter()
+            .any(|l| l["range"]["start"]["line"] == GAS),
+        "no repeat of the gas quote yet"
+    );
+    let count = |s: &Server, m: &str| {
+        let ib = s.inbox.lock().unwrap();
+        ib.requests.iter().filter(|r| r.as_str() == m).count()
+    };
+    let lens0 = count(&s, "workspace/codeLens/refresh");
+    let tok0 = count(&s, "workspace/semanticTokens/refresh");
+    s.open(&b, &b_disk);
+    s.change(
+        &b,
+        2,
+        json!({"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}),
+        "\"Do we produce gas? No. We get natural gas from the fraternal Russia,\" he said.\n",
+    );
+    s.wait_for("a lens and a token refresh after the edit", |ib| {
+        let n = |m: &str| ib.requests.iter().filter(|r| r.as_str() == m).count();
+        n("workspace/codeLens/refresh") > lens0 && n("workspace/semanticTokens/refresh") > tok0
+    });
+    assert!(
+        s.code_lenses(&a)
+            .iter()
+            .any(|l| l["range"]["start"]["line"] == GAS),
+        "the re-requested lenses of a.txt show the new repeat"
+    );
+}
+
 #[test]
 fn an_unsaved_edit_that_creates_a_repeat_links_the_buffer_not_the_disk() {
     // b.txt does not say the gas quote (its line is about hockey)

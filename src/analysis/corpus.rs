@@ -125,26 +125,30 @@ impl Corpus {
             .filter_map(|(_, id)| self.doc(id).map(|d| (id, d)))
     }
 
-    /// Insert or replace a document. Returns every document whose
-    /// corpus-level answers may have changed (the document itself included).
+    /// Insert or replace a document. Returns the documents whose findings
+    /// (diagnostics) may have changed: the document itself and those with a
+    /// figure that may conflict with one of its old or new figures.
+    ///
+    /// Answers that are computed when asked (hover, claim links, lenses,
+    /// entity tokens) may change in other documents too; which ones is not
+    /// computed here (finding the documents claim-linked to the edited one,
+    /// before and after, cost more than the rest of an edit): a server asks
+    /// its client to re-request what it caches.
     pub fn upsert(
         &mut self,
         path: PathBuf,
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
     ) -> Vec<DocId> {
-        self.upsert_one(path, text, analysis, false)
+        self.upsert_one(path, text, analysis)
     }
 
     /// Insert or replace many documents at once, as the first indexing
-    /// does. Returns the documents given and those whose entity or figure
-    /// answers changed; claim links are not computed here (they are
-    /// computed when asked), so documents whose claim links changed are not
-    /// listed: a caller loading a corpus refreshes every document anyway.
+    /// does; returns what [`Corpus::upsert`] returns for each.
     pub fn upsert_many(&mut self, docs: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>) -> Vec<DocId> {
         let mut changed = Vec::with_capacity(docs.len());
         for (path, text, analysis) in docs {
-            changed.extend(self.upsert_one(path, text, analysis, true));
+            changed.extend(self.upsert_one(path, text, analysis));
         }
         changed.sort_unstable();
         changed.dedup();
@@ -156,7 +160,6 @@ impl Corpus {
         path: PathBuf,
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
-        bulk: bool,
     ) -> Vec<DocId> {
         let id = match self.by_path.get(&path) {
             Some(&id) => id,
@@ -172,12 +175,8 @@ impl Corpus {
         let lines = LineIndex::new(&text);
         self.entities.update(id, analysis.entities.clone());
         let mut changed = vec![id];
-        let rank = path_rank(&path);
-        if bulk {
-            self.claims.insert(id, rank, analysis.claims.clone());
-        } else {
-            changed.extend(self.claims.update(id, rank, analysis.claims.clone()));
-        }
+        self.claims
+            .insert(id, path_rank(&path), analysis.claims.clone());
         changed.extend(self.figures.update(id, analysis.figures.clone()));
         self.docs[id as usize] = Some(Document {
             path,
@@ -198,8 +197,8 @@ impl Corpus {
         self.docs[id as usize] = None;
         self.free.push(id);
         self.entities.remove(id);
-        let mut changed = self.claims.remove(id);
-        changed.extend(self.figures.remove(id));
+        self.claims.remove(id);
+        let mut changed = self.figures.remove(id);
         changed.retain(|&d| d != id);
         changed.sort_unstable();
         changed.dedup();

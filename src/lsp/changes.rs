@@ -289,6 +289,9 @@ impl Step {
             }
         };
         let all = !self.done.is_empty();
+        // tokens, lenses and hovers of other documents follow corpus-wide
+        // answers (entity types, claim links) that any change may move
+        let refresh = refresh || !changed.is_empty() || !removed.is_empty();
         let _ = publish.send(Publish {
             docs: changed,
             removed,

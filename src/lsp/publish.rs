@@ -28,8 +28,9 @@ pub struct Publish {
     pub removed: Vec<PathBuf>,
     /// Publish for every document (after indexing).
     pub all: bool,
-    /// Answers beyond the edited documents may have changed (indexing,
-    /// disk, configuration): ask the client to re-request tokens and lenses.
+    /// Answers the client caches may have changed beyond the documents
+    /// listed (any change of the corpus: entity types and claim links are
+    /// corpus-wide): ask it to re-request tokens and lenses.
     pub refresh: bool,
     pub ack: Vec<oneshot::Sender<()>>,
 }

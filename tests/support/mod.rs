@@ -32,6 +32,8 @@ pub struct Inbox {
     pub progress: Vec<Value>,
     pub show_document: Vec<Value>,
     pub registrations: Vec<Value>,
+    /// Every request from the server, by method, in order.
+    pub requests: Vec<String>,
     /// Requests from the server left unanswered (see `Start::answer_requests`).
     pub unanswered: Vec<String>,
     /// Error responses without an id (to messages that could not be decoded).
@@ -93,6 +95,9 @@ pub struct Start {
     pub answer_requests: bool,
     /// Extra environment variables for the server process.
     pub env: Vec<(String, String)>,
+    /// Declare support for `workspace/codeLens/refresh` and
+    /// `workspace/semanticTokens/refresh`.
+    pub refresh: bool,
 }
 
 impl Start {
@@ -106,6 +111,7 @@ impl Start {
             wrapper: Vec::new(),
             answer_requests: true,
             env: Vec::new(),
+            refresh: false,
         }
     }
 }
@@ -187,9 +193,12 @@ impl Server {
                         .map(str::to_string);
                     match (method, msg.get("id").is_some()) {
                         (Some(m), true) if !answer_requests => {
-                            inbox.lock().unwrap().unanswered.push(m);
+                            let mut ib = inbox.lock().unwrap();
+                            ib.requests.push(m.clone());
+                            ib.unanswered.push(m);
                         }
                         (Some(m), true) => {
+                            inbox.lock().unwrap().requests.push(m.clone());
                             let result = answer(&m, &msg["params"], &inbox);
                             if let Some(w) = writer.lock().unwrap().as_mut() {
                                 let _ = write_frame(
@@ -238,7 +247,9 @@ impl Server {
             "general": {"positionEncodings": opts.encodings},
             "window": {"workDoneProgress": opts.progress, "showDocument": {"support": true}},
             "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": opts.client_watches},
-                          "workspaceFolders": true, "configuration": true},
+                          "workspaceFolders": true, "configuration": true,
+                          "codeLens": {"refreshSupport": opts.refresh},
+                          "semanticTokens": {"refreshSupport": opts.refresh}},
             "textDocument": {
                 "hover": {"contentFormat": ["markdown", "plaintext"]},
                 "publishDiagnostics": {"relatedInformation": true},
