@@ -12,6 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::claims::features::Features;
 use super::claims::{ClaimIndex, Link};
 use super::config::Config;
 use super::dates::Date;
@@ -175,9 +176,9 @@ impl Corpus {
         let lines = LineIndex::new(&text);
         self.entities.update(id, analysis.entities.clone());
         let mut changed = vec![id];
-        self.claims
-            .insert(id, path_rank(&path), analysis.claims.clone());
-        changed.extend(self.figures.update(id, analysis.figures.clone()));
+        let rank = path_rank(&path);
+        self.claims.insert(id, rank, analysis.claims.clone());
+        changed.extend(self.figures.update(id, rank, analysis.figures.clone()));
         self.docs[id as usize] = Some(Document {
             path,
             text,
@@ -424,8 +425,19 @@ pub fn display_name(path: &Path) -> String {
 /// links of every statement a check touches would be recomputed, and a
 /// document's figures are checked against hundreds of statements in a large
 /// corpus, which made diagnostics after a keystroke cost seconds.
+///
+/// Remembered by [`ClaimIndex::fingerprint`], not by statement: copies of
+/// one sentence in many articles are compared once, and each distinct
+/// statement's features are made once per query.
 #[derive(Default)]
-struct SameClaimMemo(std::cell::RefCell<FxHashMap<(StatementKey, StatementKey), bool>>);
+struct SameClaimMemo(std::cell::RefCell<MemoInner>);
+
+#[derive(Default)]
+struct MemoInner {
+    prints: FxHashMap<StatementKey, Option<u64>>,
+    features: FxHashMap<u64, (Features, bool)>,
+    pairs: FxHashMap<(u64, u64), bool>,
+}
 
 type StatementKey = (DocId, u32);
 
@@ -434,12 +446,29 @@ impl SameClaimMemo {
         if a == b {
             return false;
         }
-        let key = if a <= b { (a, b) } else { (b, a) };
-        if let Some(&v) = self.0.borrow().get(&key) {
+        let mut m = self.0.borrow_mut();
+        let m = &mut *m;
+        let mut print =
+            |k: StatementKey| *m.prints.entry(k).or_insert_with(|| claims.fingerprint(k));
+        let (Some(pa), Some(pb)) = (print(a), print(b)) else {
+            return false;
+        };
+        let key = if pa <= pb { (pa, pb) } else { (pb, pa) };
+        if let Some(&v) = m.pairs.get(&key) {
             return v;
         }
-        let v = claims.similar(a, b);
-        self.0.borrow_mut().insert(key, v);
+        for (p, k) in [(pa, a), (pb, b)] {
+            if let std::collections::hash_map::Entry::Vacant(e) = m.features.entry(p) {
+                let mut f = Features::default();
+                let Some(clause) = claims.linkable_features(k, &mut f) else {
+                    return false;
+                };
+                e.insert((f, clause));
+            }
+        }
+        let (fa, fb) = (&m.features[&pa], &m.features[&pb]);
+        let v = claims.similar_features((&fa.0, fa.1), (&fb.0, fb.1));
+        m.pairs.insert(key, v);
         v
     }
 }

@@ -583,6 +583,61 @@ impl ClaimIndex {
         c.score >= similarity::threshold(clause)
     }
 
+    /// What [`ClaimIndex::similar`] reads of a statement, hashed: whether
+    /// it is a clause and its run of terms less the attribution (from which
+    /// its features are made). Two statements with one fingerprint — copies
+    /// of one sentence in different articles — are similar to the same
+    /// statements, so a caller comparing many pairs can compare each pair of
+    /// fingerprints once. `None` for an unknown or unlinkable statement,
+    /// which is similar to nothing. (A 64-bit hash: two different runs
+    /// sharing one would be taken for copies; vanishingly rare.)
+    pub fn fingerprint(&self, k: (DocId, u32)) -> Option<u64> {
+        use std::hash::Hasher;
+        let c = self.doc(k.0)?;
+        let s = c.statements.get(k.1 as usize)?;
+        if !s.linkable() {
+            return None;
+        }
+        let (a, b) = (s.start as usize, s.end as usize);
+        let (terms, classes) = (c.terms.get(a..b)?, c.classes.get(a..b)?);
+        let skip = (
+            s.skip.0.saturating_sub(s.start) as usize,
+            s.skip.1.saturating_sub(s.start) as usize,
+        );
+        let mut h = rustc_hash::FxHasher::default();
+        h.write_u8(s.is_clause() as u8);
+        for (i, (&t, &cl)) in terms.iter().zip(classes).enumerate() {
+            if skip.0 <= i && i < skip.1 {
+                continue;
+            }
+            h.write_u32(t);
+            h.write_u8(cl as u8);
+        }
+        let x = h.finish();
+        Some(x ^ (x >> 29))
+    }
+
+    /// Fill `out` with a statement's features, for [`ClaimIndex::similar_features`];
+    /// returns whether it is a clause, `None` for an unknown or unlinkable
+    /// statement.
+    pub fn linkable_features(&self, k: (DocId, u32), out: &mut Features) -> Option<bool> {
+        let s = self.stmt(k)?;
+        if !s.linkable() {
+            return None;
+        }
+        let clause = s.is_clause();
+        self.features(k, out);
+        Some(clause)
+    }
+
+    /// [`ClaimIndex::similar`] on features already filled
+    /// ([`ClaimIndex::linkable_features`]), each with whether it is a
+    /// clause: no allocation.
+    pub fn similar_features(&self, a: (&Features, bool), b: (&Features, bool)) -> bool {
+        let c = similarity::compare(a.0, b.0, |t, cl| self.weight(t, cl));
+        c.score >= similarity::threshold(a.1 || b.1)
+    }
+
     /// Compare two statements with the current term weights (for
     /// explanations and calibration); `None` when either is unknown.
     pub fn compare(&self, a: (DocId, u32), b: (DocId, u32)) -> Option<Comparison> {

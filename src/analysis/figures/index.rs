@@ -2,12 +2,60 @@
 //!
 //! Figures are bucketed by their quantity key — base unit and measured
 //! thing — so that a document's update touches only the buckets of its own
-//! figures: the cost is in proportion to the document's figures and the
-//! sizes of their buckets, not to the corpus. Figures whose thing is
-//! unknown are compared only inside their document (through the links
-//! [`super::link`] made) and are not bucketed.
+//! figures. Figures whose thing is unknown are compared only inside their
+//! document (through the links [`super::link`] made) and are not bucketed.
+//!
+//! # The bound
+//!
+//! A bucket can hold a figure of nearly every document: copies of one
+//! agency story give thousands of figures of one key, and comparing each
+//! with all of them (a statement similarity per pair) made the time to
+//! diagnose a corpus grow with its square. So a figure is compared only
+//! with its *neighbours* in its bucket, a fixed number whatever the corpus
+//! size, in two orders kept sorted:
+//!
+//! - **by value** (then a per-figure hash of its document's path): the
+//!   [`VALUE_RADIUS`] figures on either side, the values nearest its own —
+//!   where a disagreeing report of one quantity ("24" against "25 million
+//!   tonnes") lies in a bucket of unrelated values;
+//! - **by that hash** alone: the [`SAMPLE_RADIUS`] figures on either side, a
+//!   sample of the bucket that does not depend on the values — so that a
+//!   figure inside a long run of equal values (a thousand copies of "24
+//!   million tonnes") still meets some of the copies giving "25".
+//!
+//! At most `2 × (VALUE_RADIUS + SAMPLE_RADIUS)` figures are checked per
+//! figure, so [`FigureIndex::conflicts`] costs a constant per figure and
+//! diagnosing a whole corpus is near-linear.
+//!
+//! What it trades: while a bucket holds at most `2 × VALUE_RADIUS + 1`
+//! figures every figure is a neighbour of every other and the answers are
+//! exactly those of comparing all pairs. In a larger bucket a disagreeing
+//! figure is found only when it is a neighbour: when fewer than
+//! [`VALUE_RADIUS`] figures of the bucket have values between the two, or
+//! when the sample brings it. With many copies each copy lists only the
+//! disagreeing copies among its neighbours (some tens, not thousands), and
+//! copies far from the boundary between two runs of values are flagged
+//! only when the sample brings them a disagreeing copy; a pair of figures
+//! hidden among more than [`VALUE_RADIUS`] figures of values between theirs
+//! is missed unless sampled. The relation stays symmetric (each order's
+//! neighbourhood is), so a conflict is shown on both sides or neither.
+//!
+//! Neighbourhoods depend only on the figures in the bucket, their values,
+//! their positions in their documents and the documents' paths (hashed by
+//! the caller into a rank), never on document ids or the order of edits:
+//! an index built edit by edit answers as one built at once.
+//!
+//! An edit inserting or removing a figure changes the neighbourhoods of the
+//! figures within the radius of it in either order, each gaining (or
+//! losing) it and losing (or gaining) the figure at the far edge of its
+//! neighbourhood; [`FigureIndex::update`] names their documents when either
+//! of those could be in conflict with them (a cheap test implied by a
+//! conflict), so the documents to republish are bounded too and still a
+//! superset of those whose conflicts changed.
 
+use std::collections::BTreeSet;
 use std::hash::Hasher;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHasher};
@@ -39,12 +87,77 @@ fn key_of(f: &Figure) -> Option<Key> {
     Some(h.finish())
 }
 
+/// A figure is compared with this many figures of its bucket on either side
+/// of it in value order.
+pub const VALUE_RADIUS: usize = 64;
+
+/// ... and with this many on either side of it in hash order (a sample of
+/// the bucket independent of values).
+pub const SAMPLE_RADIUS: usize = 64;
+
+/// A figure's place in the hash order: a hash of its document's rank and its
+/// index there (so that one document's figures are spread), then the rank,
+/// the document id (only where two paths hash alike) and the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ByHash {
+    hash: u64,
+    rank: u64,
+    doc: DocId,
+    figure: u32,
+}
+
+/// A figure's place in the value order: its value (as totally ordered
+/// bits), then its place in the hash order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ByValue {
+    value: u64,
+    at: ByHash,
+}
+
+fn value_bits(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+fn by_hash(rank: u64, doc: DocId, figure: u32) -> ByHash {
+    let mut h = FxHasher::default();
+    h.write_u64(rank);
+    h.write_u32(figure);
+    // FxHasher's low bits mix poorly: fold the high half in
+    let x = h.finish();
+    ByHash {
+        hash: x ^ x.rotate_left(29) ^ (x >> 17),
+        rank,
+        doc,
+        figure,
+    }
+}
+
+/// The figures of one quantity key, in both orders.
+#[derive(Debug, Default)]
+struct Bucket {
+    by_value: BTreeSet<ByValue>,
+    by_hash: BTreeSet<ByHash>,
+}
+
+/// Up to `n` entries of `set` before and after `k` (nearest first),
+/// `k` itself excluded.
+fn around<T: Ord + Copy>(set: &BTreeSet<T>, k: &T, n: usize) -> (Vec<T>, Vec<T>) {
+    let before = set.range(..*k).rev().take(n).copied().collect();
+    let after = set
+        .range((Bound::Excluded(*k), Bound::Unbounded))
+        .take(n)
+        .copied()
+        .collect();
+    (before, after)
+}
+
 /// Corpus-wide figure index, updated one document at a time.
 #[derive(Debug, Default)]
 pub struct FigureIndex {
-    docs: FxHashMap<DocId, Arc<Vec<Figure>>>,
-    /// Quantity key → document → indices of its figures with that key.
-    buckets: FxHashMap<Key, FxHashMap<DocId, Vec<u32>>>,
+    /// Each document's figures and its rank (see [`FigureIndex::update`]).
+    docs: FxHashMap<DocId, (u64, Arc<Vec<Figure>>)>,
+    buckets: FxHashMap<Key, Bucket>,
 }
 
 /// Could figures `a` (of one document) and `b` (of another) be the same
@@ -90,100 +203,153 @@ fn same_quantity_across(
     same_by_description(a, b)
 }
 
+/// Could `x` (of another document) be in conflict with `g`? Implied by a
+/// conflict between them, and cheap: no statement comparison.
+fn might_conflict(g: &Figure, x: &Figure) -> bool {
+    cross_candidates(g, x) && same_magnitude(g, x) && disagree(g, x)
+}
+
+/// The key a figure is indexed under, if it is indexed at all.
+fn indexed_key(f: &Figure) -> Option<Key> {
+    if f.comparable() { key_of(f) } else { None }
+}
+
+fn finish(mut touched: Vec<DocId>, doc: DocId) -> Vec<DocId> {
+    touched.sort_unstable();
+    touched.dedup();
+    touched.retain(|&d| d != doc);
+    touched
+}
+
 impl FigureIndex {
     /// Insert or replace a document; returns the other documents whose
-    /// conflicts may have changed: those holding a figure that could be the
-    /// same quantity as one of the document's old or new figures and whose
-    /// value disagrees with it.
-    pub fn update(&mut self, doc: DocId, figures: Arc<Vec<Figure>>) -> Vec<DocId> {
-        let mut touched = self.remove_inner(doc);
-        touched.extend(self.affected(doc, &figures));
+    /// conflicts may have changed: those holding a neighbour (see the
+    /// module documentation) of one of the document's old or new figures
+    /// that could conflict with it or with the figure its neighbourhood
+    /// gained or lost at the far edge. `rank` places the document's figures
+    /// in the hash order; the caller derives it from the path, so that
+    /// answers do not depend on document ids.
+    pub fn update(&mut self, doc: DocId, rank: u64, figures: Arc<Vec<Figure>>) -> Vec<DocId> {
+        let mut touched = Vec::new();
+        self.remove_inner(doc, &mut touched);
+        self.docs.insert(doc, (rank, figures.clone()));
         for (i, f) in figures.iter().enumerate() {
-            if !f.comparable() {
-                continue;
-            }
-            if let Some(k) = key_of(f) {
-                self.buckets
-                    .entry(k)
-                    .or_default()
-                    .entry(doc)
-                    .or_default()
-                    .push(i as u32);
-            }
+            let Some(k) = indexed_key(f) else { continue };
+            let at = by_hash(rank, doc, i as u32);
+            let b = self.buckets.entry(k).or_default();
+            b.by_hash.insert(at);
+            b.by_value.insert(ByValue {
+                value: value_bits(f.value),
+                at,
+            });
+            self.neighbours_changed(k, doc, f, at, &mut touched);
         }
-        self.docs.insert(doc, figures);
-        touched.sort_unstable();
-        touched.dedup();
-        touched.retain(|&d| d != doc);
-        touched
+        finish(touched, doc)
     }
 
     pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
-        let mut touched = self.remove_inner(doc);
-        touched.sort_unstable();
-        touched.dedup();
-        touched.retain(|&d| d != doc);
-        touched
+        let mut touched = Vec::new();
+        self.remove_inner(doc, &mut touched);
+        finish(touched, doc)
     }
 
-    fn remove_inner(&mut self, doc: DocId) -> Vec<DocId> {
-        let Some(old) = self.docs.remove(&doc) else {
-            return Vec::new();
+    fn remove_inner(&mut self, doc: DocId, touched: &mut Vec<DocId>) {
+        let Some((rank, old)) = self.docs.get(&doc).cloned() else {
+            return;
         };
-        for f in old.iter() {
-            if let Some(k) = key_of(f)
-                && let Some(b) = self.buckets.get_mut(&k)
-            {
-                b.remove(&doc);
-                if b.is_empty() {
+        for (i, f) in old.iter().enumerate() {
+            let Some(k) = indexed_key(f) else { continue };
+            let at = by_hash(rank, doc, i as u32);
+            // while it is still there: its neighbours lose it
+            self.neighbours_changed(k, doc, f, at, touched);
+            if let Some(b) = self.buckets.get_mut(&k) {
+                b.by_hash.remove(&at);
+                b.by_value.remove(&ByValue {
+                    value: value_bits(f.value),
+                    at,
+                });
+                if b.by_hash.is_empty() {
                     self.buckets.remove(&k);
                 }
             }
         }
-        self.affected(doc, &old)
+        self.docs.remove(&doc);
     }
 
-    /// Documents other than `doc` with a figure that may conflict with one
-    /// of `figs` (same bucket, candidates, disagreeing values).
-    fn affected(&self, doc: DocId, figs: &[Figure]) -> Vec<DocId> {
-        let mut out = Vec::new();
-        for f in figs {
-            if !f.comparable() {
-                continue;
-            }
-            let Some(k) = key_of(f) else { continue };
-            let Some(bucket) = self.buckets.get(&k) else {
-                continue;
-            };
-            for (&d, idxs) in bucket {
-                if d == doc || out.last() == Some(&d) {
+    fn figure_at(&self, at: ByHash) -> Option<&Figure> {
+        self.docs.get(&at.doc)?.1.get(at.figure as usize)
+    }
+
+    /// The documents of figures whose conflicts may change when `e` (of
+    /// `doc`, at `at`, present in bucket `k`) is inserted or removed.
+    fn neighbours_changed(
+        &self,
+        k: Key,
+        doc: DocId,
+        e: &Figure,
+        at: ByHash,
+        touched: &mut Vec<DocId>,
+    ) {
+        let Some(b) = self.buckets.get(&k) else {
+            return;
+        };
+        let v = ByValue {
+            value: value_bits(e.value),
+            at,
+        };
+        let (before, after) = around(&b.by_value, &v, VALUE_RADIUS + 1);
+        let (before, after): (Vec<ByHash>, Vec<ByHash>) = (
+            before.iter().map(|x| x.at).collect(),
+            after.iter().map(|x| x.at).collect(),
+        );
+        self.edge_changes(doc, e, &before, &after, VALUE_RADIUS, touched);
+        let (before, after) = around(&b.by_hash, &at, SAMPLE_RADIUS + 1);
+        self.edge_changes(doc, e, &before, &after, SAMPLE_RADIUS, touched);
+    }
+
+    /// With `e` at position 0 of an order and `before`/`after` its nearest
+    /// entries on each side (nearest first, up to `r + 1`): the figure `i`
+    /// places before `e` gains (or loses) `e` and loses (or gains) the one
+    /// `r + 1 - i` places after it, and the same mirrored.
+    fn edge_changes(
+        &self,
+        doc: DocId,
+        e: &Figure,
+        before: &[ByHash],
+        after: &[ByHash],
+        r: usize,
+        touched: &mut Vec<DocId>,
+    ) {
+        for (side, other) in [(before, after), (after, before)] {
+            for (i, g) in side.iter().take(r).enumerate() {
+                if g.doc == doc || touched.last() == Some(&g.doc) {
                     continue;
                 }
-                let Some(other) = self.docs.get(&d) else {
+                let Some(gf) = self.figure_at(*g) else {
                     continue;
                 };
-                let hit = idxs.iter().any(|&j| {
-                    other
-                        .get(j as usize)
-                        .is_some_and(|g| cross_candidates(f, g) && disagree(f, g))
-                });
-                if hit {
-                    out.push(d);
+                // `g` is i + 1 places from `e`: the far edge is r - i - 1
+                // entries into the other side
+                let edge = other
+                    .get(r - i - 1)
+                    .filter(|x| x.doc != g.doc)
+                    .and_then(|x| self.figure_at(*x));
+                if might_conflict(gf, e) || edge.is_some_and(|x| might_conflict(gf, x)) {
+                    touched.push(g.doc);
                 }
             }
         }
-        out
     }
 
     /// The figures of a document, as indexed.
     pub fn figures(&self, doc: DocId) -> Option<&Arc<Vec<Figure>>> {
-        self.docs.get(&doc)
+        self.docs.get(&doc).map(|(_, f)| f)
     }
 
     /// Conflicts of one document's figures. `same_claim(a, b)` tells whether
     /// two statements, as (document, statement index), make the same claim.
     pub fn conflicts(&self, doc: DocId, same_claim: &SameClaim) -> Vec<Conflict> {
-        let Some(figs) = self.docs.get(&doc) else {
+        let Some((rank, figs)) = self.docs.get(&doc) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -200,7 +366,7 @@ impl FigureIndex {
                 })
                 .map(|&j| (doc, j))
                 .collect();
-            self.for_each_candidate(doc, f, |d, j, g| {
+            self.for_each_candidate(doc, *rank, i as u32, f, |d, j, g| {
                 if disagree(f, g) && same_quantity_across(doc, f, d, g, same_claim) {
                     others.push((d, j));
                 }
@@ -218,14 +384,14 @@ impl FigureIndex {
     }
 
     /// Other mentions of the same quantity as `doc`'s figure `figure`, in
-    /// this document and others, whatever their values.
+    /// this document and others (its neighbours), whatever their values.
     pub fn same_quantity(
         &self,
         doc: DocId,
         figure: u32,
         same_claim: &SameClaim,
     ) -> Vec<(DocId, u32)> {
-        let Some(figs) = self.docs.get(&doc) else {
+        let Some((rank, figs)) = self.docs.get(&doc) else {
             return Vec::new();
         };
         let Some(f) = figs.get(figure as usize) else {
@@ -233,7 +399,7 @@ impl FigureIndex {
         };
         let mut out: Vec<(DocId, u32)> = f.same_as.iter().map(|&j| (doc, j)).collect();
         if f.comparable() {
-            self.for_each_candidate(doc, f, |d, j, g| {
+            self.for_each_candidate(doc, *rank, figure, f, |d, j, g| {
                 if same_quantity_across(doc, f, d, g, same_claim) {
                     out.push((d, j));
                 }
@@ -244,29 +410,36 @@ impl FigureIndex {
         out
     }
 
+    /// Visit the neighbours of `doc`'s figure `figure` (`f`) in its bucket
+    /// that are in other documents, each once.
     fn for_each_candidate(
         &self,
         doc: DocId,
+        rank: u64,
+        figure: u32,
         f: &Figure,
         mut visit: impl FnMut(DocId, u32, &Figure),
     ) {
-        let Some(k) = key_of(f) else { return };
-        let Some(bucket) = self.buckets.get(&k) else {
+        let Some(k) = indexed_key(f) else { return };
+        let Some(b) = self.buckets.get(&k) else {
             return;
         };
-        let mut docs: Vec<(&DocId, &Vec<u32>)> = bucket.iter().collect();
-        docs.sort_unstable_by_key(|(d, _)| **d);
-        for (&d, idxs) in docs {
-            if d == doc {
-                continue;
-            }
-            let Some(other) = self.docs.get(&d) else {
-                continue;
-            };
-            for &j in idxs {
-                if let Some(g) = other.get(j as usize) {
-                    visit(d, j, g);
-                }
+        let at = by_hash(rank, doc, figure);
+        let v = ByValue {
+            value: value_bits(f.value),
+            at,
+        };
+        let (before, after) = around(&b.by_value, &v, VALUE_RADIUS);
+        let mut near: Vec<ByHash> = before.iter().chain(&after).map(|x| x.at).collect();
+        let (before, after) = around(&b.by_hash, &at, SAMPLE_RADIUS);
+        near.extend(before);
+        near.extend(after);
+        near.retain(|x| x.doc != doc);
+        near.sort_unstable_by_key(|x| (x.doc, x.figure));
+        near.dedup();
+        for x in near {
+            if let Some(g) = self.figure_at(x) {
+                visit(x.doc, x.figure, g);
             }
         }
     }

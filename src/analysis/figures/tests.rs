@@ -308,25 +308,28 @@ fn never(_: (u32, u32), _: (u32, u32)) -> bool {
 #[test]
 fn index_update_creates_and_resolves_a_conflict() {
     let mut ix = FigureIndex::default();
-    assert!(ix.update(1, arc(OIL_25)).is_empty());
+    assert!(ix.update(1, 1, arc(OIL_25)).is_empty());
     // a second document disagreeing: the first must be refreshed
-    assert_eq!(ix.update(2, arc(OIL_24)), vec![1]);
+    assert_eq!(ix.update(2, 2, arc(OIL_24)), vec![1]);
     let c1 = ix.conflicts(1, &never);
     let c2 = ix.conflicts(2, &never);
     assert_eq!(c1.len(), 1, "{c1:?}");
     assert_eq!(c1[0].others, vec![(2, c2[0].figure)]);
     assert_eq!(c2[0].others, vec![(1, c1[0].figure)]);
     // the edit that resolves it also names the first document
-    assert_eq!(ix.update(2, arc(OIL_25B)), vec![1]);
+    assert_eq!(ix.update(2, 2, arc(OIL_25B)), vec![1]);
     assert!(ix.conflicts(1, &never).is_empty());
     assert!(ix.conflicts(2, &never).is_empty());
     // same quantity, whatever the values
     assert_eq!(ix.same_quantity(1, c1[0].figure, &never).len(), 1);
     // an edit elsewhere in the text that leaves the figures alone touches
     // nobody else
-    assert!(ix.update(2, arc(&format!("{OIL_25B} Thanks."))).is_empty());
+    assert!(
+        ix.update(2, 2, arc(&format!("{OIL_25B} Thanks.")))
+            .is_empty()
+    );
     // removal: the other document loses a conflict partner
-    ix.update(2, arc(OIL_24));
+    ix.update(2, 2, arc(OIL_24));
     assert_eq!(ix.remove(2), vec![1]);
     assert!(ix.conflicts(1, &never).is_empty());
 }
@@ -341,8 +344,8 @@ fn index_uses_the_claim_predicate() {
     assert_eq!(fa[0].key(), Some(("USD", "cost")));
     assert_eq!(fa[0].key(), fb[0].key());
     let mut ix = FigureIndex::default();
-    ix.update(1, arc(a));
-    ix.update(2, arc(b));
+    ix.update(1, 1, arc(a));
+    ix.update(2, 2, arc(b));
     // without a claim link and with few shared words: not one quantity
     assert!(ix.conflicts(1, &never).is_empty());
     let yes = |_: (u32, u32), _: (u32, u32)| true;
@@ -353,7 +356,7 @@ fn index_uses_the_claim_predicate() {
     // a statement with two costs pairs them in order, not every one with
     // every one
     assert_eq!(fc.iter().filter(|f| f.key() == fa[0].key()).count(), 2);
-    ix.update(3, arc(c));
+    ix.update(3, 3, arc(c));
     let c3 = ix.conflicts(3, &yes);
     assert!(
         c3.iter().all(|c| !c.others.iter().any(|o| o.0 == 1)),
@@ -369,8 +372,8 @@ fn index_skips_documents_with_other_values_for_the_key() {
              the wall that Trump wants for the border wall.";
     let b = "Trump will get $8 billion for the wall on the border, Trump said of the wall.";
     let mut ix = FigureIndex::default();
-    ix.update(1, arc(a));
-    ix.update(2, arc(b));
+    ix.update(1, 1, arc(a));
+    ix.update(2, 2, arc(b));
     assert!(ix.conflicts(2, &never).is_empty());
 }
 
@@ -525,7 +528,7 @@ fn random_documents_never_panic() {
                 let _ = f.restyle(&text, g, &text);
             }
         }
-        ix.update(doc % 50, std::sync::Arc::new(fs));
+        ix.update(doc % 50, (doc % 50) as u64, std::sync::Arc::new(fs));
         let _ = ix.conflicts(doc % 50, &never);
         let _ = crate::analysis::dates::article_date(&text);
     }
