@@ -15,14 +15,17 @@
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Server, Start, uri};
+use support::{
+    SNIPPETS, Server, Start, answers, ask, diagnostics, files_under, first_difference, position,
+    snap_back, snap_forward, tokens, uri,
+};
 
 /// The sizes; `CLAIMLENS_SOAK_<NAME>` overrides each (for a quicker or a
 /// longer run by hand).
@@ -54,54 +57,10 @@ impl Rng {
     }
 }
 
-/// What edits insert: names, figures, quotes, sentence ends, line breaks
-/// (LF and CRLF) and multi-byte text (2-, 3- and 4-byte UTF-8, surrogate
-/// pairs in UTF-16).
-const SNIPPETS: &[&str] = &[
-    "Vladimir Putin",
-    "Alexander Lukashenko",
-    " said ",
-    "Belarus",
-    "25 million tonnes",
-    "24 million tonnes",
-    "$1.5 billion",
-    "40%",
-    " on 12 March 2019",
-    "\"We will not give up,\" he said. ",
-    ". ",
-    "\n",
-    "\r\n",
-    "\n\n",
-    "Лукашенко заявил",
-    "café Zürich",
-    "😀",
-    "𝔘𝔫𝔦",
-    "—",
-    "e\u{301}",
-    "x",
-    " ",
-];
-
-/// The LSP position (UTF-16) of byte offset `at`, which is on a character
-/// boundary and never between "\r" and "\n".
-fn position(text: &str, at: usize) -> Value {
-    let before = &text[..at];
-    let line = before.matches('\n').count();
-    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let character = before[start..].encode_utf16().count();
-    json!({"line": line, "character": character})
-}
-
 /// A random byte offset on a character boundary, not inside a CRLF pair.
 fn offset(rng: &mut Rng, text: &str) -> usize {
-    let mut at = rng.below(text.len() + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    if at > 0 && text.as_bytes()[at - 1] == b'\r' {
-        at -= 1;
-    }
-    at
+    let at = rng.below(text.len() + 1);
+    snap_back(text, at)
 }
 
 /// One random edit of `text`: (start, end, new text) in bytes.
@@ -112,14 +71,8 @@ fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
         start // insert
     } else {
         // delete or replace up to ~80 bytes, possibly across lines
-        let mut end = (start + rng.below(80)).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        if end > 0 && end < text.len() && text.as_bytes()[end - 1] == b'\r' {
-            end += 1;
-        }
-        end
+        let end = start + rng.below(80);
+        snap_forward(text, end)
     };
     let new = if (4..7).contains(&kind) {
         String::new()
@@ -134,23 +87,6 @@ fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
     (start, end, new)
 }
 
-fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "txt") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 fn vm_hwm_kb(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
@@ -158,64 +94,6 @@ fn vm_hwm_kb(pid: u32) -> u64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .expect("VmHWM in /proc/<pid>/status")
-}
-
-/// The latest diagnostics per URI, as published (order included); empty
-/// lists (cleared, or nothing to say) are dropped.
-fn diagnostics(s: &Server) -> BTreeMap<String, Vec<Value>> {
-    let ib = s.inbox.lock().unwrap();
-    ib.diagnostics
-        .iter()
-        .filter(|(_, d)| !d.is_empty())
-        .map(|(u, d)| (u.clone(), d.clone()))
-        .collect()
-}
-
-/// The first difference between two diagnostics maps, for a failure message.
-fn first_difference(a: &BTreeMap<String, Vec<Value>>, b: &BTreeMap<String, Vec<Value>>) -> String {
-    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    for k in keys {
-        if a.get(k) != b.get(k) {
-            return format!(
-                "{k}:\n soaked: {}\n fresh:  {}",
-                serde_json::to_string(&a.get(k)).unwrap(),
-                serde_json::to_string(&b.get(k)).unwrap()
-            );
-        }
-    }
-    "none".into()
-}
-
-fn ask(s: &mut Server, method: &str, params: Value) -> Value {
-    s.request(method, params)
-        .unwrap_or_else(|e| panic!("{method} failed: {e}; log:\n{}", s.log()))
-}
-
-/// Hover, definition and references at each position, in order.
-fn answers(s: &mut Server, probes: &[(String, Value)]) -> Vec<Value> {
-    let mut out = Vec::new();
-    for (u, pos) in probes {
-        let at = json!({"textDocument": {"uri": u}, "position": pos});
-        out.push(ask(s, "textDocument/hover", at.clone()));
-        out.push(ask(s, "textDocument/definition", at.clone()));
-        let mut refs = at.clone();
-        refs["context"] = json!({"includeDeclaration": true});
-        out.push(ask(s, "textDocument/references", refs));
-    }
-    out
-}
-
-fn tokens(s: &mut Server, uris: &[String]) -> Vec<Value> {
-    uris.iter()
-        .map(|u| {
-            ask(
-                s,
-                "textDocument/semanticTokens/full",
-                json!({"textDocument": {"uri": u}}),
-            )["data"]
-                .clone()
-        })
-        .collect()
 }
 
 /// The full soak: 1k articles, 10,000 edits, 1,000 disk events. Ignored by

@@ -70,7 +70,7 @@ where
     let (publish_tx, publish_rx) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared::new(change_tx, disk_tx, applied_rx));
     let sh = shared.clone();
-    let (service, socket) = LspService::new(move |client| {
+    let (service, socket) = LspService::build(move |client| {
         tokio::spawn(changes::run(
             sh.clone(),
             client.clone(),
@@ -81,7 +81,10 @@ where
         tokio::spawn(publish::run(sh.clone(), client.clone(), publish_rx));
         tokio::spawn(changes::debounce_disk(sh.clone(), disk_rx));
         Backend::new(client, sh)
-    });
+    })
+    // for tests only, and only when the environment asks (see state.rs)
+    .custom_method(state::DEBUG_DOCUMENTS, Backend::debug_documents)
+    .finish();
     let service = NoteShutdown {
         inner: service,
         shared: shared.clone(),

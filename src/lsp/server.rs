@@ -50,6 +50,35 @@ impl Backend {
         }
     }
 
+    /// [`super::state::DEBUG_DOCUMENTS`]: the texts the corpus holds, for
+    /// tests; "method not found" unless `CLAIMLENS_DEBUG_REQUESTS=1`.
+    pub async fn debug_documents(&self) -> Result<Value> {
+        if !self.shared.debug_requests {
+            return Err(Error::method_not_found());
+        }
+        let sh = self.shared.clone();
+        self.shared
+            .read("debugDocuments", move |v| {
+                // corpus lock first, then the versions (as the change queue)
+                let open = sh.open.lock().clone();
+                let mut docs: Vec<(String, Value)> = v
+                    .corpus
+                    .documents()
+                    .filter_map(|(_, d)| {
+                        let uri = convert::path_to_uri(&d.path)?;
+                        let version = open.get(&d.path).copied();
+                        Some((
+                            uri.to_string(),
+                            json!({"uri": uri, "text": &*d.text, "version": version}),
+                        ))
+                    })
+                    .collect();
+                docs.sort_by(|a, b| a.0.cmp(&b.0));
+                json!({"documents": docs.into_iter().map(|(_, d)| d).collect::<Vec<_>>()})
+            })
+            .await
+    }
+
     /// Ask the client to send file events for corpus files, the project
     /// file, and folders created or deleted.
     async fn register_file_watching(&self) -> bool {

@@ -137,7 +137,21 @@ pub struct Shared {
     /// environment variable read at startup; proves that a panic becomes an
     /// error response. No client message can set it.
     panic_in: Option<String>,
+    /// For tests only: answer [`DEBUG_DOCUMENTS`], from the
+    /// `CLAIMLENS_DEBUG_REQUESTS` environment variable (`1`) read at
+    /// startup. Off, the method is unknown to the server; no client message
+    /// can turn it on.
+    pub debug_requests: bool,
 }
+
+/// `claimlens/debug/documents`: every document the corpus holds, as
+/// `{"documents": [{"uri", "text", "version"}]}` sorted by URI (`version`
+/// is the editor's for open documents, null for the others): the texts the
+/// answers are computed from, so that a test can check the buffers after a
+/// session of incremental edits. Answered only with
+/// `CLAIMLENS_DEBUG_REQUESTS=1` in the server's environment; otherwise
+/// "method not found", as for any other unknown method.
+pub const DEBUG_DOCUMENTS: &str = "claimlens/debug/documents";
 
 impl Shared {
     pub fn new(
@@ -159,6 +173,7 @@ impl Shared {
             panic_in: std::env::var("CLAIMLENS_TEST_PANIC")
                 .ok()
                 .filter(|v| !v.is_empty()),
+            debug_requests: std::env::var("CLAIMLENS_DEBUG_REQUESTS").is_ok_and(|v| v == "1"),
         }
     }
 

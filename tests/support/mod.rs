@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -588,4 +588,153 @@ impl Server {
         self.diagnostics(path)
             .map(|d| d.into_iter().filter(|d| d["code"] == code).collect())
     }
+}
+
+// ------------------------------------------------ sessions against a fresh index
+// (shared by the soak and the protocol-level property test)
+
+/// What edits insert: names, figures, quotes, sentence ends, line breaks
+/// (LF and CRLF) and multi-byte text (2-, 3- and 4-byte UTF-8, surrogate
+/// pairs in UTF-16).
+pub const SNIPPETS: &[&str] = &[
+    "Vladimir Putin",
+    "Alexander Lukashenko",
+    " said ",
+    "Belarus",
+    "25 million tonnes",
+    "24 million tonnes",
+    "$1.5 billion",
+    "40%",
+    " on 12 March 2019",
+    "\"We will not give up,\" he said. ",
+    ". ",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "Лукашенко заявил",
+    "café Zürich",
+    "😀",
+    "𝔘𝔫𝔦",
+    "—",
+    "e\u{301}",
+    "x",
+    " ",
+];
+
+/// The LSP position (UTF-16) of byte offset `at`, which is on a character
+/// boundary and never between "\r" and "\n" (see [`snap_back`]).
+pub fn position(text: &str, at: usize) -> Value {
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let character = before[start..].encode_utf16().count();
+    json!({"line": line, "character": character})
+}
+
+/// The `.txt` files under `root`, sorted.
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "txt") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The latest diagnostics per URI, as published (order included); empty
+/// lists (cleared, or nothing to say) are dropped.
+pub fn diagnostics(s: &Server) -> BTreeMap<String, Vec<Value>> {
+    let ib = s.inbox.lock().unwrap();
+    ib.diagnostics
+        .iter()
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(u, d)| (u.clone(), d.clone()))
+        .collect()
+}
+
+/// The first difference between two diagnostics maps, for a failure message.
+pub fn first_difference(
+    a: &BTreeMap<String, Vec<Value>>,
+    b: &BTreeMap<String, Vec<Value>>,
+) -> String {
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for k in keys {
+        if a.get(k) != b.get(k) {
+            return format!(
+                "{k}:\n incremental: {}\n fresh:       {}",
+                serde_json::to_string(&a.get(k)).unwrap(),
+                serde_json::to_string(&b.get(k)).unwrap()
+            );
+        }
+    }
+    "none".into()
+}
+
+/// A request that must succeed.
+pub fn ask(s: &mut Server, method: &str, params: Value) -> Value {
+    s.request(method, params)
+        .unwrap_or_else(|e| panic!("{method} failed: {e}; log:\n{}", s.log()))
+}
+
+/// Hover, definition and references at each position, in order.
+pub fn answers(s: &mut Server, probes: &[(String, Value)]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (u, pos) in probes {
+        let at = json!({"textDocument": {"uri": u}, "position": pos});
+        out.push(ask(s, "textDocument/hover", at.clone()));
+        out.push(ask(s, "textDocument/definition", at.clone()));
+        let mut refs = at.clone();
+        refs["context"] = json!({"includeDeclaration": true});
+        out.push(ask(s, "textDocument/references", refs));
+    }
+    out
+}
+
+/// The semantic tokens (`data`) of each document.
+pub fn tokens(s: &mut Server, uris: &[String]) -> Vec<Value> {
+    uris.iter()
+        .map(|u| {
+            ask(
+                s,
+                "textDocument/semanticTokens/full",
+                json!({"textDocument": {"uri": u}}),
+            )["data"]
+                .clone()
+        })
+        .collect()
+}
+
+/// Byte offset `at` (at most the text's length) moved back to a character
+/// boundary, and never between "\r" and "\n": a valid edit position.
+pub fn snap_back(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    if at > 0 && text.as_bytes()[at - 1] == b'\r' {
+        at -= 1;
+    }
+    at
+}
+
+/// The end of an edit range at byte offset `end` (clamped to the text),
+/// moved forward to a character boundary and past a "\r" it would split
+/// from its "\n".
+pub fn snap_forward(text: &str, end: usize) -> usize {
+    let mut end = end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if end > 0 && end < text.len() && text.as_bytes()[end - 1] == b'\r' {
+        end += 1;
+    }
+    end
 }
