@@ -375,7 +375,11 @@ fn check(ops: &[Op], sources: &[Vec<String>]) -> Result<(), TestCaseError> {
         "diagnostics differ from a fresh index; first difference: {}",
         first_difference(&diags, &fresh_diags)
     );
-    for p in files_under(&root) {
+    // a document's diagnostics follow its installation in the corpus (which
+    // `held` reads) by a debounce: wait for them too
+    let files = files_under(&root);
+    settle(|| files.iter().all(|p| s.diagnostics(p).is_some()));
+    for p in files {
         prop_assert!(
             s.diagnostics(&p).is_some(),
             "no diagnostics ever published for {}",

@@ -1,6 +1,7 @@
 //! Extraction, linking and index tests over small texts.
 
 use super::*;
+use crate::analysis::entities::DocId;
 use crate::analysis::sentences;
 use crate::analysis::statements;
 use crate::analysis::tokens::tokenize;
@@ -919,4 +920,104 @@ fn dump_descriptions() {
             );
         }
     }
+}
+
+/// All conflicts of an index, each figure named by (rank of its document,
+/// index), for comparing indexes whose documents have different ids.
+fn ranked_conflicts(
+    ix: &FigureIndex,
+    docs: &[(DocId, u64)],
+) -> std::collections::BTreeMap<(u64, u32), Vec<(u64, u32)>> {
+    let rank: std::collections::HashMap<DocId, u64> = docs.iter().copied().collect();
+    let mut out = std::collections::BTreeMap::new();
+    for &(d, r) in docs {
+        for c in ix.conflicts(d, &never) {
+            let mut others: Vec<(u64, u32)> =
+                c.others.iter().map(|&(o, j)| (rank[&o], j)).collect();
+            others.sort_unstable();
+            out.insert((r, c.figure), others);
+        }
+    }
+    out
+}
+
+/// A bucket far larger than the neighbourhoods: answers still do not
+/// depend on ids, arrival order or history, conflicts are symmetric, and
+/// every update names (at least) the documents whose conflicts changed.
+#[test]
+fn bounded_neighbourhoods_are_order_free_symmetric_and_updates_name_what_changed() {
+    use super::index::{SAMPLE_RADIUS, VALUE_RADIUS};
+    let n = 300usize;
+    let text = |i: usize| if i % 3 == 0 { OIL_24 } else { OIL_25 };
+    let rank = |i: usize| (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // A: ids in order, loaded at once
+    let mut a = FigureIndex::default();
+    let docs_a: Vec<(DocId, u64)> = (0..n).map(|i| (i as DocId, rank(i))).collect();
+    for &(d, r) in &docs_a {
+        a.update(d, r, arc(text(d as usize)));
+    }
+    let want = ranked_conflicts(&a, &docs_a);
+    assert!(
+        want.len() > 2 * (VALUE_RADIUS + SAMPLE_RADIUS),
+        "{}",
+        want.len()
+    );
+    // symmetric
+    for ((r, f), others) in &want {
+        for (o, g) in others {
+            assert!(
+                want.get(&(*o, *g))
+                    .is_some_and(|back| back.contains(&(*r, *f))),
+                "conflict ({r}, {f}) -> ({o}, {g}) is not shown on the other side"
+            );
+        }
+    }
+    // B: ids reversed, loaded in reverse, with a history; after every step
+    // the documents whose conflicts changed are among those named
+    let mut b = FigureIndex::default();
+    let id_b = |i: usize| (n - 1 - i) as DocId;
+    let mut live: Vec<(DocId, u64)> = Vec::new();
+    for i in (0..n).rev() {
+        b.update(id_b(i), rank(i), arc(text(i)));
+        live.push((id_b(i), rank(i)));
+    }
+    let by_doc = |ix: &FigureIndex, live: &[(DocId, u64)]| -> Vec<(DocId, Vec<Conflict>)> {
+        live.iter()
+            .map(|&(d, _)| (d, ix.conflicts(d, &never)))
+            .collect()
+    };
+    let check = |before: Vec<(DocId, Vec<Conflict>)>,
+                 after: Vec<(DocId, Vec<Conflict>)>,
+                 edited: DocId,
+                 named: &[DocId]| {
+        let after: std::collections::HashMap<DocId, Vec<Conflict>> = after.into_iter().collect();
+        for (d, c) in before {
+            if d != edited && after.get(&d).is_some_and(|x| *x != c) {
+                assert!(named.contains(&d), "document {d} changed but was not named");
+            }
+        }
+    };
+    let extra: Vec<(DocId, u64)> = (0..40)
+        .map(|k| ((n + k) as DocId, u64::MAX - k as u64))
+        .collect();
+    for &(d, r) in &extra {
+        let before = by_doc(&b, &live);
+        let named = b.update(d, r, arc(OIL_24));
+        live.push((d, r));
+        check(before, by_doc(&b, &live), d, &named);
+    }
+    for (d, txt) in [(id_b(7), OIL_24), (id_b(7), OIL_25), (id_b(9), OIL_25B)] {
+        let before = by_doc(&b, &live);
+        let named = b.update(d, rank(n - 1 - d as usize), arc(txt));
+        check(before, by_doc(&b, &live), d, &named);
+    }
+    b.update(id_b(9), rank(9), arc(text(9)));
+    for &(d, _) in &extra {
+        let before = by_doc(&b, &live);
+        let named = b.remove(d);
+        live.retain(|x| x.0 != d);
+        check(before, by_doc(&b, &live), d, &named);
+    }
+    let docs_b: Vec<(DocId, u64)> = (0..n).map(|i| (id_b(i), rank(i))).collect();
+    assert_eq!(ranked_conflicts(&b, &docs_b), want);
 }
