@@ -40,6 +40,8 @@ fn run_eval(corpus: &Path, gold: &Path) -> Value {
     let report = out.path().join("report.json");
     let server = format!("{} lsp", env!("CARGO_BIN_EXE_claimlens"));
     let res = Command::new("python3")
+        // measured cold, and the user's cache left alone
+        .env("CLAIMLENS_CACHE", "off")
         .arg(kit().join("eval_lsp.py"))
         .args(["--server", &server, "--corpus"])
         .arg(corpus)

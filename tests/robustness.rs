@@ -729,7 +729,15 @@ fn the_server_writes_nothing_but_claimlens_toml_and_that_atomically() {
     // written before the session, with times in the past, so any rewrite shows
     std::thread::sleep(Duration::from_millis(20));
     let mut expected = snapshot(root);
-    let mut s = Server::start(Start::new(root));
+    // the analysis cache goes to its own folder, outside the corpus
+    let cache = tempfile::tempdir().unwrap();
+    let mut opts = Start::new(root);
+    opts.env = vec![(
+        "CLAIMLENS_CACHE_DIR".into(),
+        cache.path().display().to_string(),
+    )];
+    let mut s = Server::start(opts);
+    wait_log(&s, "analysis cache saved");
     let a = root.join("a.txt");
     let a_text = std::fs::read_to_string(&a).unwrap();
     s.open(&a, &a_text);
@@ -794,6 +802,127 @@ fn the_server_writes_nothing_but_claimlens_toml_and_that_atomically() {
     );
     // replaced by a rename: a new inode, never the old file rewritten in place
     assert_ne!(toml.3, toml_before.3, "claimlens.toml rewritten in place");
+    // and the cache: one file, no temporary left behind
+    let cached: Vec<String> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        cached.len() == 1 && cached[0].starts_with("ws-") && cached[0].ends_with(".bin"),
+        "{cached:?}"
+    );
+}
+
+/// Wait until the server's log holds `line`.
+fn wait_log(s: &Server, line: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !s.log().contains(line) {
+        assert!(
+            Instant::now() < deadline,
+            "no {line:?} in the log:\n{}",
+            s.log()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A cache folder pointed inside the corpus is refused: the server works
+/// without a cache and writes nothing there.
+#[test]
+fn a_cache_folder_inside_the_corpus_is_refused() {
+    let dir = corpus(&[
+        ("good.txt", GOOD),
+        ("sub/b.txt", "Vladimir Putin in Sochi."),
+    ]);
+    let root = dir.path();
+    let before = snapshot(root);
+    for inside in [root.join(".cache"), root.join("sub/cache")] {
+        let mut opts = Start::new(root);
+        opts.env = vec![("CLAIMLENS_CACHE_DIR".into(), inside.display().to_string())];
+        let mut s = Server::start(opts);
+        wait_log(&s, "inside the workspace");
+        alive(&mut s);
+        assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
+        s.notify("exit", Value::Null);
+        assert_eq!(s.finish().code(), Some(0));
+        assert!(!inside.exists(), "{} created", inside.display());
+        assert!(snapshot(root) == before, "the corpus was written");
+    }
+}
+
+/// Reopening an unchanged corpus answers from the cache (every document a
+/// hit), with the same diagnostics and hovers as the first run; a changed
+/// file is analysed again; a damaged cache file is rebuilt.
+#[test]
+fn a_second_session_reads_the_analysis_cache() {
+    let dir = corpus(&[
+        ("good.txt", GOOD),
+        (
+            "a.txt",
+            "Trade reached 24 million tonnes, Alexander Lukashenko said.",
+        ),
+        (
+            "b.md",
+            "# Trade\nTrade reached 25 million tonnes, Vladimir Putin said.\n",
+        ),
+    ]);
+    let root = dir.path();
+    let cache = tempfile::tempdir().unwrap();
+    let run = |expect: &str| {
+        let mut opts = Start::new(root);
+        opts.env = vec![(
+            "CLAIMLENS_CACHE_DIR".into(),
+            cache.path().display().to_string(),
+        )];
+        let mut s = Server::start(opts);
+        wait_log(&s, expect);
+        let hover = s.hover_text(&root.join("good.txt"), 0, 35);
+        let diags: Vec<_> = ["good.txt", "a.txt", "b.md"]
+            .iter()
+            .map(|f| s.diagnostics(&root.join(f)))
+            .collect();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !(s.log().contains("analysis cache saved")
+            || s.log().contains("analysis cache up to date"))
+        {
+            assert!(Instant::now() < deadline, "not saved:\n{}", s.log());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let log = s.log();
+        assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
+        s.notify("exit", Value::Null);
+        assert_eq!(s.finish().code(), Some(0));
+        (hover, diags, log)
+    };
+    let first = run("analysis cache: 0 hits, 3 analysed");
+    assert!(
+        first.2.contains("analysis cache saved: 3 entries"),
+        "{}",
+        first.2
+    );
+    let second = run("analysis cache: 3 hits, 0 analysed");
+    assert_eq!(first.0, second.0);
+    assert_eq!(first.1, second.1);
+    assert!(
+        first.1[1].as_ref().is_some_and(|d| !d.is_empty()),
+        "no conflict found"
+    );
+    std::fs::write(root.join("good.txt"), format!("{GOOD}Putin said so.\n")).unwrap();
+    let third = run("analysis cache: 2 hits, 1 analysed");
+    assert_eq!(first.1[1], third.1[1]);
+    let file = std::fs::read_dir(cache.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+    let fourth = run("analysis cache: 0 hits, 3 analysed");
+    assert!(fourth.2.contains("ignored"), "{}", fourth.2);
+    assert_eq!(third.0, fourth.0);
+    assert_eq!(third.1, fourth.1);
+    run("analysis cache: 3 hits, 0 analysed");
 }
 
 /// A panic inside one request's analysis (forced with the test-only

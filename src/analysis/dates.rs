@@ -16,7 +16,9 @@ use super::tokens::{Token, TokenKind, tokenize};
 
 /// A calendar date; `year`, `month` and `day` may each be unknown, but an
 /// article date always has at least a month or a year.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     pub year: Option<i32>,
     pub month: Option<u8>,

@@ -27,7 +27,7 @@ use rustc_hash::FxHashSet;
 use super::span::Span;
 use super::tokens::{Token, TokenKind};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StatementKind {
     /// A whole sentence of narration or speech.
     Sentence,
@@ -39,7 +39,7 @@ pub enum StatementKind {
     Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     pub span: Span,
     pub kind: StatementKind,

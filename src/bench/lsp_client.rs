@@ -164,6 +164,8 @@ impl LspClient {
             .arg("lsp")
             .current_dir(cwd)
             .env("CLAIMLENS_LOG", "claimlens=info")
+            // first indexing is measured cold, and the user's cache left alone
+            .env("CLAIMLENS_CACHE", "off")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log_file))

@@ -12,6 +12,7 @@ use crate::analysis::config::{Config, ProjectFile};
 use crate::analysis::corpus::{Corpus, Document};
 use crate::analysis::span::Span;
 use crate::analysis::text::{Encoding, snippet};
+use crate::cache::{self, Cache, Saved};
 use crate::workspace;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -24,8 +25,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// Load the corpus named by `paths`; errors are usage or I/O problems.
-pub fn load(paths: &[PathBuf]) -> Result<(Corpus, Vec<(PathBuf, String)>), String> {
+/// The corpus, the files skipped with why, and the analysis cache being
+/// written in the background (join it before exiting).
+pub type Loaded = (
+    Corpus,
+    Vec<(PathBuf, String)>,
+    Option<std::thread::JoinHandle<()>>,
+);
+
+/// Load the corpus named by `paths`, through the analysis cache in
+/// `cache_dir` when given; errors are usage or I/O problems.
+pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, String> {
     let mut files = Vec::new();
     let mut roots = Vec::new();
     for p in paths {
@@ -52,15 +62,72 @@ pub fn load(paths: &[PathBuf]) -> Result<(Corpus, Vec<(PathBuf, String)>), Strin
             Err(e) => skipped.push((f, e.to_string())),
         }
     }
-    Ok((Corpus::build(config, texts), skipped))
+    let mut cache_roots = roots.clone();
+    cache_roots.extend(paths.iter().filter(|p| !p.is_dir()).map(|p| {
+        match std::path::absolute(p) {
+            Ok(a) => a.parent().map(Path::to_path_buf).unwrap_or(a),
+            Err(_) => p.clone(),
+        }
+    }));
+    let cache = cache_dir.and_then(|d| match Cache::open(d, &cache_roots, &config) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::warn!("{e}");
+            None
+        }
+    });
+    let (paths, texts): (Vec<PathBuf>, Vec<Arc<str>>) = texts.into_iter().unzip();
+    let analyses = cache::analyze_all(cache.as_ref(), &config, &texts);
+    let mut corpus = Corpus::new(config);
+    let saving = cache.map(|c| {
+        let st = c.stats();
+        tracing::info!(
+            "analysis cache: {} hits, {} analysed ({})",
+            st.hits,
+            st.misses,
+            c.file().display()
+        );
+        let docs: Vec<_> = texts
+            .iter()
+            .cloned()
+            .zip(analyses.iter().cloned())
+            .collect();
+        std::thread::spawn(move || match c.save(&docs) {
+            Ok(Saved::UpToDate) => tracing::info!("analysis cache up to date"),
+            Ok(Saved::Written { entries, bytes }) => {
+                tracing::info!("analysis cache saved: {entries} entries, {bytes} bytes")
+            }
+            Err(e) => tracing::warn!("analysis cache not saved: {e}"),
+        })
+    });
+    corpus.upsert_many(
+        paths
+            .into_iter()
+            .zip(texts)
+            .zip(analyses)
+            .map(|((p, t), a)| (p, t, a))
+            .collect(),
+    );
+    Ok((corpus, skipped, saving))
 }
 
 fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
-    let (corpus, skipped) = load(&args.paths)?;
+    let cache_dir = if args.no_cache || cache::disabled_by_env() {
+        None
+    } else {
+        cache::cache_dir(args.cache_dir.as_deref())
+    };
+    let (corpus, skipped, saving) = load(&args.paths, cache_dir.as_deref())?;
     let flagged = corpus
         .documents()
         .any(|(id, _)| !corpus.findings(id).is_empty());
-    match write_report(args, &corpus, &skipped, out) {
+    let written = write_report(args, &corpus, &skipped, out);
+    if let Some(h) = saving
+        && h.join().is_err()
+    {
+        tracing::warn!("analysis cache not saved: internal error");
+    }
+    match written {
         Ok(()) => Ok(flagged),
         // the reader went away (`claimlens check | head`): not an error
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(flagged),

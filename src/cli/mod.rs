@@ -43,6 +43,15 @@ pub struct CheckArgs {
     /// Which sections to print (default: all).
     #[arg(long, value_enum, value_delimiter = ',')]
     show: Vec<Section>,
+    /// Analyse every file afresh: neither read nor write the analysis cache
+    /// (also `CLAIMLENS_CACHE=off`).
+    #[arg(long)]
+    no_cache: bool,
+    /// Folder of the analysis cache (default: `CLAIMLENS_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/claimlens`, else `~/.cache/claimlens`); never inside
+    /// the corpus.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

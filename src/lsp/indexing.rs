@@ -14,6 +14,7 @@ use super::changes::Change;
 use super::state::{Shared, client_answer};
 use crate::analysis::analyze;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
+use crate::cache::{self, Cache, Saved};
 use crate::workspace::{self, ReadError};
 
 /// Documents read and analysed per message to the change queue.
@@ -47,6 +48,7 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
         None
     };
     let started = std::time::Instant::now();
+    let cache = open_cache(&shared).await;
     let files = tokio::task::spawn_blocking(move || {
         let mut all: Vec<PathBuf> = roots.iter().flat_map(|r| workspace::discover(r)).collect();
         all.sort();
@@ -62,15 +64,20 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
         let chunk = chunk.to_vec();
         let size = chunk.len();
         let sh = shared.clone();
+        let cache = cache.clone();
         let res = tokio::task::spawn_blocking(move || {
             let cfg = sh.corpus.read().config().clone();
             let max = cfg.max_file_bytes;
+            let cache = cache.filter(|c| c.is_for(&cfg));
             let read: Vec<_> = chunk
                 .into_par_iter()
                 .map(|p| match workspace::read_text(&p, max) {
                     Ok(t) => {
                         let t: Arc<str> = Arc::from(t);
-                        let a = analyze(&t, &cfg);
+                        let a = match &cache {
+                            Some(c) => c.analyze(&t, &cfg),
+                            None => analyze(&t, &cfg),
+                        };
                         Ok((p, t, a))
                     }
                     Err(e) => Err((p, e)),
@@ -109,6 +116,80 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
     tracing::info!("indexed {n} files in {:.2?}", started.elapsed());
     if let Some(p) = ongoing {
         p.finish_with_message(format!("{n} files indexed")).await;
+    }
+    if let Some(cache) = cache {
+        save_cache(shared, cache).await;
+    }
+}
+
+/// The analysis cache of this workspace, unless the settings or the
+/// environment turn it off or its folder cannot be used (logged).
+async fn open_cache(shared: &Arc<Shared>) -> Option<Arc<Cache>> {
+    let (roots, settings) = {
+        let s = shared.session.read();
+        (s.roots.clone(), s.settings.clone())
+    };
+    if !settings.cache || cache::disabled_by_env() {
+        tracing::info!("analysis cache off");
+        return None;
+    }
+    let Some(dir) = cache::cache_dir(settings.cache_dir.as_deref()) else {
+        tracing::info!("analysis cache off: no cache folder (set CLAIMLENS_CACHE_DIR)");
+        return None;
+    };
+    let sh = shared.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        let cfg = sh.corpus.read().config().clone();
+        Cache::open(&dir, &roots, &cfg)
+    })
+    .await;
+    match opened {
+        Ok(Ok(c)) => {
+            tracing::info!(
+                "analysis cache: {} entries in {}",
+                c.stats().loaded,
+                c.file().display()
+            );
+            Some(Arc::new(c))
+        }
+        Ok(Err(e)) => {
+            tracing::warn!("{e}");
+            None
+        }
+        Err(e) => {
+            tracing::error!("internal error while opening the analysis cache: {e}");
+            None
+        }
+    }
+}
+
+/// Write the analysis cache for the documents indexed now, off the
+/// answering path; a failure is logged.
+async fn save_cache(shared: Arc<Shared>, cache: Arc<Cache>) {
+    let st = cache.stats();
+    tracing::info!("analysis cache: {} hits, {} analysed", st.hits, st.misses);
+    let res = tokio::task::spawn_blocking(move || {
+        let docs: Vec<_> = {
+            let corpus = shared.corpus.read();
+            if !cache.is_for(corpus.config()) {
+                return Ok(None);
+            }
+            corpus
+                .documents()
+                .map(|(_, d)| (d.text.clone(), d.analysis.clone()))
+                .collect()
+        };
+        cache.save(&docs).map(Some)
+    })
+    .await;
+    match res {
+        Ok(Ok(Some(Saved::Written { entries, bytes }))) => {
+            tracing::info!("analysis cache saved: {entries} entries, {bytes} bytes")
+        }
+        Ok(Ok(Some(Saved::UpToDate))) => tracing::info!("analysis cache up to date"),
+        Ok(Ok(None)) => tracing::info!("analysis cache not saved: the configuration changed"),
+        Ok(Err(e)) => tracing::warn!("analysis cache not saved: {e}"),
+        Err(e) => tracing::error!("internal error while saving the analysis cache: {e}"),
     }
 }
 

@@ -26,12 +26,19 @@ use crate::analysis::text::Encoding;
 pub struct Settings {
     /// Files larger than this are skipped (a `claimlens.toml` limit wins).
     pub max_file_bytes: u64,
+    /// Use the analysis cache (`"cache": false` turns it off).
+    pub cache: bool,
+    /// The analysis cache folder (`"cacheDir"`, absolute); `None`: the
+    /// default (see [`crate::cache::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            cache: true,
+            cache_dir: None,
         }
     }
 }
@@ -51,6 +58,20 @@ impl Settings {
                 Some(n) if n > 0 => s.max_file_bytes = n,
                 _ => problems.push(format!(
                     "claimlens.maxFileBytes must be a positive integer, got {m}"
+                )),
+            }
+        }
+        if let Some(c) = v.get("cache").filter(|c| !c.is_null()) {
+            match c.as_bool() {
+                Some(b) => s.cache = b,
+                None => problems.push(format!("claimlens.cache must be true or false, got {c}")),
+            }
+        }
+        if let Some(d) = v.get("cacheDir").filter(|d| !d.is_null()) {
+            match d.as_str().map(PathBuf::from) {
+                Some(p) if p.is_absolute() => s.cache_dir = Some(p),
+                _ => problems.push(format!(
+                    "claimlens.cacheDir must be an absolute path, got {d}"
                 )),
             }
         }
@@ -288,5 +309,15 @@ mod tests {
         let (s, p) = Settings::from_json(&serde_json::json!({"maxFileBytes": null}));
         assert_eq!(s.max_file_bytes, DEFAULT_MAX_FILE_BYTES);
         assert!(p.is_empty());
+        assert!(s.cache && s.cache_dir.is_none());
+        let (s, p) = Settings::from_json(
+            &serde_json::json!({"claimlens": {"cache": false, "cacheDir": "/var/cache/cl"}}),
+        );
+        assert!(!s.cache);
+        assert_eq!(s.cache_dir, Some(PathBuf::from("/var/cache/cl")));
+        assert!(p.is_empty());
+        let (s, p) = Settings::from_json(&serde_json::json!({"cache": 1, "cacheDir": "rel"}));
+        assert!(s.cache && s.cache_dir.is_none());
+        assert_eq!(p.len(), 2);
     }
 }

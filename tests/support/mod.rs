@@ -125,6 +125,9 @@ pub struct Server {
     next_id: i64,
     pub root: PathBuf,
     pub init: Value,
+    /// The analysis cache folder given to the server when the test named
+    /// none: a temporary one, so that tests never fill the user's cache.
+    _cache: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -146,6 +149,11 @@ impl Server {
         env: &[(String, String)],
     ) -> Server {
         let bin = env!("CARGO_BIN_EXE_claimlens");
+        let cache = if env.iter().any(|(k, _)| k == "CLAIMLENS_CACHE_DIR") {
+            None
+        } else {
+            Some(tempfile::tempdir().expect("cache folder"))
+        };
         let mut cmd = match wrapper.split_first() {
             Some((prog, args)) => {
                 let mut c = Command::new(prog);
@@ -157,6 +165,7 @@ impl Server {
         let mut child = cmd
             .arg("lsp")
             .env("CLAIMLENS_LOG", "claimlens=debug")
+            .envs(cache.iter().map(|c| ("CLAIMLENS_CACHE_DIR", c.path())))
             .envs(env.iter().map(|(k, v)| (k, v)))
             .current_dir(root)
             .stdin(Stdio::piped())
@@ -228,6 +237,7 @@ impl Server {
             next_id: 0,
             root: root.to_path_buf(),
             init: Value::Null,
+            _cache: cache,
         }
     }
 

@@ -32,7 +32,7 @@ use normalize::{TermClass, TermId};
 
 /// One statement as the claim index sees it: a range of its document's
 /// terms. Kept small (24 bytes): a corpus holds millions.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatementClaims {
     /// The statement's terms: `DocClaims::terms[start..end]`.
     pub start: u32,
@@ -78,7 +78,7 @@ impl StatementClaims {
 /// Per-document matching data: the document's terms in text order and every
 /// statement as a range of them, in statement order (a sentence, then its
 /// quotes and clauses).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DocClaims {
     pub terms: Box<[TermId]>,
     pub classes: Box<[TermClass]>,

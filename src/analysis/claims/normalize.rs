@@ -21,7 +21,9 @@ use rustc_hash::{FxHashMap, FxHasher};
 pub type TermId = u32;
 
 /// What kind of evidence a term is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum TermClass {
     /// A content word.
     Word,

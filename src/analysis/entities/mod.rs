@@ -44,7 +44,7 @@ impl EntityKind {
 }
 
 /// One occurrence of a name in a document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mention {
     /// The name itself, without honorifics or titles ("Putin" in "Mr Putin").
     pub span: Span,
@@ -58,7 +58,7 @@ pub struct Mention {
 }
 
 /// A referent inside one document, with all the names the document uses for it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LocalEntity {
     /// The fullest name the document gives ("Alexander Lukashenko").
     pub name: String,
@@ -76,7 +76,7 @@ pub struct LocalEntity {
 }
 
 /// Recognition result for one document.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DocEntities {
     /// Sorted by span, not overlapping.
     pub mentions: Vec<Mention>,

@@ -11,7 +11,7 @@
 //! reader's trust more than a missed one.
 
 /// How the text qualifies a figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Qualifier {
     /// Stated as is.
     Bare,

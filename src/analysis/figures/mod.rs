@@ -78,7 +78,7 @@ pub mod flag {
 
 /// How a figure's number was written, for rendering a replacement in the
 /// same style.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Style {
     pub form: numbers::Form,
     /// Span of the number itself ("24", "twenty-eight", "1.4").
@@ -94,7 +94,7 @@ pub struct Style {
 }
 
 /// A figure in the text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
     /// The whole figure with its qualifier: "almost 2,000 kilometres".
     pub span: Span,
@@ -116,7 +116,8 @@ pub struct Figure {
     pub twins: (u8, u8),
     pub dim: Dim,
     /// The unit as written, normalised ("km", "tonne", "year", "USD").
-    pub shown_unit: &'static str,
+    #[serde(with = "unit_name")]
+    pub shown_unit: unit_name::Name,
     /// Factor from the shown unit to the base unit.
     pub factor: f64,
     /// The stated value in the base unit (the midpoint for ranges).
@@ -188,6 +189,52 @@ impl Figure {
     pub fn restyle(&self, text: &str, other: &Figure, other_text: &str) -> String {
         render::replacement(self, text, other, other_text)
             .unwrap_or_else(|| other.span.of(other_text).to_string())
+    }
+}
+
+/// [`Figure::shown_unit`] through serde (the analysis cache): written as a
+/// string, read back as a `&'static str` from a small interned set. Unit
+/// names are a few hundred short strings at most; a longer name, or more
+/// distinct names than that, is refused (the cache entry is then analysed
+/// afresh) so a damaged cache cannot grow the set.
+mod unit_name {
+    use std::sync::{Mutex, OnceLock};
+
+    use rustc_hash::FxHashSet;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// A plain `&'static str`, named so that serde does not borrow it from
+    /// the input.
+    pub type Name = &'static str;
+
+    const MAX_NAMES: usize = 4096;
+    const MAX_LEN: usize = 64;
+
+    pub fn serialize<S: Serializer>(name: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(name)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+        let name = <&'de str>::deserialize(d)?;
+        intern(name).ok_or_else(|| D::Error::custom("unexpected unit name"))
+    }
+
+    fn intern(name: &str) -> Option<&'static str> {
+        static NAMES: OnceLock<Mutex<FxHashSet<&'static str>>> = OnceLock::new();
+        let mut names = NAMES
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(&n) = names.get(name) {
+            return Some(n);
+        }
+        if name.len() > MAX_LEN || names.len() >= MAX_NAMES {
+            return None;
+        }
+        let n: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        names.insert(n);
+        Some(n)
     }
 }
 

@@ -19,7 +19,7 @@ use crate::analysis::span::Span;
 use crate::analysis::tokens::{Token, TokenKind};
 
 /// How a number was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Form {
     Digits,
     Words,

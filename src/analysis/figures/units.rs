@@ -15,7 +15,9 @@ use rustc_hash::FxHashMap;
 use super::numbers::lower;
 
 /// What a figure measures, independent of the unit it is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Dim {
     /// A number of things ("12,000 students"); the thing is the unit.
     Count,

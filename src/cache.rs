@@ -1,0 +1,706 @@
+//! The analysis cache: per-document analyses kept on disk between runs, so
+//! reopening an unchanged corpus does not analyse it again.
+//!
+//! One file per workspace (its name is a hash of the canonical root paths)
+//! in a cache folder outside the corpus: `CLAIMLENS_CACHE_DIR`, else
+//! `$XDG_CACHE_HOME/claimlens`, else `~/.cache/claimlens`. A folder inside
+//! a workspace root is refused. Entries are keyed by a 128-bit hash of the
+//! text, seeded with a fingerprint of everything else the analysis depends
+//! on (file format, crate version, a hash of the analysis sources taken at
+//! build time, and the entity settings of the configuration), so an edited
+//! file, another configuration or another build never gets a stale answer.
+//!
+//! A missing, truncated, damaged or foreign file is ignored with a log line
+//! and rebuilt; an entry that does not decode, or does not fit its text, is
+//! analysed afresh. Writing goes to a temporary file renamed over the old
+//! one, and happens after indexing; a failure is logged, never fatal.
+//!
+//! File layout (little-endian): `MAGIC`, format version (u32), fingerprint
+//! (u64), crate version (u8 length + bytes), entry count (u64), payload
+//! length (u64), payload hash (xxh3-64, u64), then the payload: per entry a
+//! key (u128), a length (u32) and the postcard encoding of the analysis.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128_with_seed};
+
+use crate::analysis::claims::DocClaims;
+use crate::analysis::config::Config;
+use crate::analysis::dates::Date;
+use crate::analysis::entities::DocEntities;
+use crate::analysis::figures::Figure;
+use crate::analysis::span::Span;
+use crate::analysis::statements::Statement;
+use crate::analysis::{DocAnalysis, analyze};
+
+const MAGIC: &[u8; 8] = b"CLMLNS\x00C";
+/// Bump when the layout above or the encoded types change shape.
+pub const FORMAT_VERSION: u32 = 1;
+/// Hash of the analysis sources (`build.rs`).
+const ANALYSIS_HASH: &str = env!("CLAIMLENS_ANALYSIS_HASH");
+/// Environment variable naming the cache folder.
+pub const DIR_ENV: &str = "CLAIMLENS_CACHE_DIR";
+/// Environment variable that turns the cache off (`0`, `off`, `false`, `no`).
+pub const SWITCH_ENV: &str = "CLAIMLENS_CACHE";
+/// Texts longer than this are not cached (their analysis is kept in memory
+/// only).
+pub const MAX_ENTRY_TEXT: usize = 16 * 1024 * 1024;
+/// The cache file is not written past this size; the remaining documents
+/// are left out.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// Is the cache turned off by the environment?
+pub fn disabled_by_env() -> bool {
+    std::env::var(SWITCH_ENV).is_ok_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "0" | "off" | "false" | "no"
+        )
+    })
+}
+
+/// The cache folder: `explicit` if given, else `CLAIMLENS_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/claimlens`, else `$HOME/.cache/claimlens`.
+pub fn cache_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(d) = explicit {
+        return Some(d.to_path_buf());
+    }
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(d) = var(DIR_ENV) {
+        return Some(d);
+    }
+    if let Some(x) = var("XDG_CACHE_HOME").filter(|p| p.is_absolute()) {
+        return Some(x.join("claimlens"));
+    }
+    var("HOME").map(|h| h.join(".cache").join("claimlens"))
+}
+
+/// What the configuration and the build contribute to every key.
+pub fn fingerprint(config: &Config) -> u64 {
+    // `analyze` reads only the entity settings of the configuration
+    let s = format!(
+        "{FORMAT_VERSION}\0{}\0{ANALYSIS_HASH}\0{:?}",
+        env!("CARGO_PKG_VERSION"),
+        config.entities
+    );
+    xxh3_64(s.as_bytes())
+}
+
+/// Counts of one run, for the log and the tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Entries in the file when it was opened.
+    pub loaded: usize,
+    /// Documents answered from the cache.
+    pub hits: usize,
+    /// Documents analysed.
+    pub misses: usize,
+}
+
+/// What [`Cache::save`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Every document was already in the file, and nothing else was: not
+    /// rewritten.
+    UpToDate,
+    Written {
+        entries: usize,
+        bytes: u64,
+    },
+}
+
+/// The cache of one workspace, opened for one indexing.
+pub struct Cache {
+    file: PathBuf,
+    fingerprint: u64,
+    /// The file as read; `index` points into it.
+    data: Vec<u8>,
+    index: FxHashMap<u128, (usize, usize)>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("file", &self.file)
+            .field("entries", &self.index.len())
+            .finish()
+    }
+}
+
+/// An analysis as written (borrowed) and read (owned); one postcard layout.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    sentences: &'a [Span],
+    entities: &'a DocEntities,
+    statements: &'a [Statement],
+    claims: &'a DocClaims,
+    figures: &'a [Figure],
+    date: Option<Date>,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    sentences: Vec<Span>,
+    entities: DocEntities,
+    statements: Vec<Statement>,
+    claims: DocClaims,
+    figures: Vec<Figure>,
+    date: Option<Date>,
+}
+
+impl Cache {
+    /// Open the cache of the workspace made of `roots` in folder `dir`
+    /// (created if needed). An unusable file is logged and treated as
+    /// empty. Errors only when the folder cannot be used at all, or lies
+    /// inside a root: the caller then works without a cache.
+    pub fn open(dir: &Path, roots: &[PathBuf], config: &Config) -> Result<Cache, String> {
+        let roots: Vec<PathBuf> = roots
+            .iter()
+            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
+            .collect();
+        let inside = |d: &Path| roots.iter().any(|r| d.starts_with(r));
+        // refuse before creating anything: the corpus is never written
+        if dir.is_relative() || inside(&resolved(dir)) {
+            return Err(format!(
+                "cache folder {} is inside the workspace or not absolute; cache disabled",
+                dir.display()
+            ));
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create cache folder {}: {e}", dir.display()))?;
+        let dir = resolved(dir);
+        if inside(&dir) {
+            return Err(format!(
+                "cache folder {} is inside the workspace; cache disabled",
+                dir.display()
+            ));
+        }
+        let mut names: Vec<String> = roots
+            .iter()
+            .map(|r| r.to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let name = format!("ws-{:016x}.bin", xxh3_64(names.join("\0").as_bytes()));
+        let mut cache = Cache {
+            file: dir.join(name),
+            fingerprint: fingerprint(config),
+            data: Vec::new(),
+            index: FxHashMap::default(),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        };
+        match std::fs::read(&cache.file) {
+            Ok(data) => match parse(&data, cache.fingerprint) {
+                Ok(index) => {
+                    cache.data = data;
+                    cache.index = index;
+                }
+                Err(why) => tracing::warn!(
+                    "analysis cache {} ignored ({why}); it will be rebuilt",
+                    cache.file.display()
+                ),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(
+                "analysis cache {} unreadable ({e}); it will be rebuilt",
+                cache.file.display()
+            ),
+        }
+        Ok(cache)
+    }
+
+    /// Were this cache's keys made for `config`? (When the configuration
+    /// changed since [`Cache::open`], the cache must not be used.)
+    pub fn is_for(&self, config: &Config) -> bool {
+        fingerprint(config) == self.fingerprint
+    }
+
+    /// The cache file.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            loaded: self.index.len(),
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    fn key(&self, text: &str) -> u128 {
+        xxh3_128_with_seed(text.as_bytes(), self.fingerprint)
+    }
+
+    /// The cached analysis of `text`, if any and usable.
+    pub fn lookup(&self, text: &str) -> Option<DocAnalysis> {
+        let &(at, len) = self.index.get(&self.key(text))?;
+        let s: Stored = postcard::from_bytes(self.data.get(at..at + len)?).ok()?;
+        if !fits(&s, text) {
+            return None;
+        }
+        Some(DocAnalysis {
+            sentences: s.sentences,
+            entities: Arc::new(s.entities),
+            statements: s.statements,
+            claims: Arc::new(s.claims),
+            figures: Arc::new(s.figures),
+            date: s.date,
+        })
+    }
+
+    /// The analysis of `text`: from the cache, or computed.
+    pub fn analyze(&self, text: &str, config: &Config) -> DocAnalysis {
+        if let Some(a) = self.lookup(text) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return a;
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        analyze(text, config)
+    }
+
+    /// Write the cache for exactly these documents (entries of others are
+    /// dropped): atomically, through a temporary file in the cache folder.
+    /// Not rewritten when it already holds exactly these documents.
+    pub fn save(&self, docs: &[(Arc<str>, Arc<DocAnalysis>)]) -> std::io::Result<Saved> {
+        let keyed: Vec<(u128, &str, &DocAnalysis)> = docs
+            .par_iter()
+            .filter(|(t, _)| t.len() <= MAX_ENTRY_TEXT)
+            .map(|(t, a)| (self.key(t), &**t, &**a))
+            .collect();
+        let keys: FxHashSet<u128> = keyed.iter().map(|k| k.0).collect();
+        if keys.len() == self.index.len() && keys.iter().all(|k| self.index.contains_key(k)) {
+            return Ok(Saved::UpToDate);
+        }
+        let mut keyed = keyed;
+        keyed.sort_unstable_by_key(|k| k.0);
+        keyed.dedup_by_key(|k| k.0);
+        let encoded: Vec<(u128, std::borrow::Cow<'_, [u8]>)> = keyed
+            .par_iter()
+            .filter_map(|&(k, _, a)| {
+                if let Some(&(at, len)) = self.index.get(&k) {
+                    return Some((k, std::borrow::Cow::Borrowed(&self.data[at..at + len])));
+                }
+                let r = StoredRef {
+                    sentences: &a.sentences,
+                    entities: &a.entities,
+                    statements: &a.statements,
+                    claims: &a.claims,
+                    figures: &a.figures,
+                    date: a.date,
+                };
+                let bytes = postcard::to_allocvec(&r).ok()?;
+                (bytes.len() <= u32::MAX as usize).then_some((k, std::borrow::Cow::Owned(bytes)))
+            })
+            .collect();
+        let mut payload = Vec::new();
+        let mut count = 0u64;
+        for (k, bytes) in &encoded {
+            if (payload.len() + bytes.len()) as u64 + 1024 > MAX_FILE_BYTES {
+                tracing::info!(
+                    "analysis cache full: {} documents left out",
+                    encoded.len() as u64 - count
+                );
+                break;
+            }
+            payload.extend_from_slice(&k.to_le_bytes());
+            payload.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            payload.extend_from_slice(bytes);
+            count += 1;
+        }
+        let mut head = Vec::with_capacity(64);
+        head.extend_from_slice(MAGIC);
+        head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        head.extend_from_slice(&self.fingerprint.to_le_bytes());
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        head.push(version.len() as u8);
+        head.extend_from_slice(version);
+        head.extend_from_slice(&count.to_le_bytes());
+        head.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        head.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            self.file
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let written = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&head)?;
+            f.write_all(&payload)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &self.file)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok(Saved::Written {
+            entries: count as usize,
+            bytes: (head.len() + payload.len()) as u64,
+        })
+    }
+}
+
+/// `d` with its longest existing prefix canonicalised (links resolved).
+fn resolved(d: &Path) -> PathBuf {
+    let mut base = d.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(mut c) = std::fs::canonicalize(&base) {
+            c.extend(rest.iter().rev());
+            return c;
+        }
+        match (base.file_name(), base.parent()) {
+            (Some(n), Some(p)) => {
+                rest.push(n.to_owned());
+                base = p.to_path_buf();
+            }
+            _ => return d.to_path_buf(),
+        }
+    }
+}
+
+/// The entries of a cache file, or why it cannot be used.
+fn parse(data: &[u8], fingerprint: u64) -> Result<FxHashMap<u128, (usize, usize)>, String> {
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Result<&[u8], String> {
+        let s = data
+            .get(at..at.checked_add(n).ok_or("truncated")?)
+            .ok_or("truncated")?;
+        at += n;
+        Ok(s)
+    };
+    if take(MAGIC.len())? != MAGIC {
+        return Err("not a claimlens cache".into());
+    }
+    let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
+    let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+    let format = u32_of(take(4)?);
+    if format != FORMAT_VERSION {
+        return Err(format!("format {format}, expected {FORMAT_VERSION}"));
+    }
+    if u64_of(take(8)?) != fingerprint {
+        return Err("made by another build or configuration".into());
+    }
+    let vlen = take(1)?[0] as usize;
+    let version = take(vlen)?;
+    if version != env!("CARGO_PKG_VERSION").as_bytes() {
+        return Err(format!(
+            "made by claimlens {}",
+            String::from_utf8_lossy(version)
+        ));
+    }
+    let count = u64_of(take(8)?);
+    let len = u64_of(take(8)?);
+    let sum = u64_of(take(8)?);
+    let start = at;
+    let payload = data.get(start..).ok_or("truncated")?;
+    if payload.len() as u64 != len {
+        return Err(format!(
+            "payload of {} bytes, expected {len}",
+            payload.len()
+        ));
+    }
+    if xxh3_64(payload) != sum {
+        return Err("checksum mismatch".into());
+    }
+    let mut index = FxHashMap::default();
+    index.reserve(count.min(payload.len() as u64 / 20) as usize);
+    let mut p = 0usize;
+    for _ in 0..count {
+        let head = payload.get(p..p + 20).ok_or("entry truncated")?;
+        let key = u128::from_le_bytes(head[..16].try_into().unwrap_or_default());
+        let n = u32_of(&head[16..20]) as usize;
+        p += 20;
+        if payload.len() - p < n {
+            return Err("entry truncated".into());
+        }
+        index.insert(key, (start + p, n));
+        p += n;
+    }
+    if p != payload.len() {
+        return Err("trailing bytes".into());
+    }
+    Ok(index)
+}
+
+/// Does a decoded analysis fit its text? (Spans inside it and on character
+/// boundaries, indices inside their lists.) A hash collision or a damaged
+/// entry that passed the checksum must not reach code that slices the text.
+fn fits(s: &Stored, text: &str) -> bool {
+    let span = |sp: &Span| {
+        sp.start <= sp.end
+            && (sp.end as usize) <= text.len()
+            && text.is_char_boundary(sp.start as usize)
+            && text.is_char_boundary(sp.end as usize)
+    };
+    let nst = s.statements.len() as u32;
+    let nfig = s.figures.len() as u32;
+    let nterms = s.claims.terms.len() as u32;
+    s.sentences.iter().all(span)
+        && s.entities
+            .mentions
+            .iter()
+            .all(|m| span(&m.span) && (m.local as usize) < s.entities.locals.len())
+        && s.statements.iter().all(|st| {
+            span(&st.span)
+                && st.attribution.as_ref().is_none_or(span)
+                && st.parent.is_none_or(|p| p < nst)
+        })
+        && s.claims.classes.len() == s.claims.terms.len()
+        && s.claims.statements.len() == s.statements.len()
+        && s.claims
+            .statements
+            .iter()
+            .all(|c| c.start <= c.end && c.end <= nterms)
+        && s.figures.iter().all(|f| {
+            span(&f.span)
+                && span(&f.style.number)
+                && f.style.qualifier.as_ref().is_none_or(span)
+                && f.statement.is_none_or(|i| i < nst)
+                && f.outer_statement.is_none_or(|i| i < nst)
+                && (f.sentence as usize) < s.sentences.len().max(1)
+                && f.same_as.iter().all(|&i| i < nfig)
+        })
+}
+
+/// Analyse `texts` in parallel through `cache` when there is one.
+pub fn analyze_all(
+    cache: Option<&Cache>,
+    config: &Config,
+    texts: &[Arc<str>],
+) -> Vec<Arc<DocAnalysis>> {
+    texts
+        .par_iter()
+        .map(|t| {
+            Arc::new(match cache {
+                Some(c) => c.analyze(t, config),
+                None => analyze(t, config),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(dirs: &[&str]) -> Vec<Arc<str>> {
+        let mut out = Vec::new();
+        for d in dirs {
+            let d = Path::new(env!("CARGO_MANIFEST_DIR")).join(d);
+            for p in crate::workspace::discover(&d) {
+                out.push(Arc::from(std::fs::read_to_string(p).unwrap()));
+            }
+        }
+        out
+    }
+
+    fn bundled() -> Vec<Arc<str>> {
+        let t = texts(&["corpus", "../shared/corpus-real"]);
+        assert!(t.len() > 10, "corpus not found");
+        t
+    }
+
+    /// Analyses compared whole: `Debug` prints every field, floats exactly.
+    fn same(a: &DocAnalysis, b: &DocAnalysis) -> bool {
+        format!("{a:?}") == format!("{b:?}")
+    }
+
+    fn fresh(texts: &[Arc<str>], config: &Config) -> Vec<(Arc<str>, Arc<DocAnalysis>)> {
+        let a = analyze_all(None, config, texts);
+        texts.iter().cloned().zip(a).collect()
+    }
+
+    struct Dirs {
+        _tmp: tempfile::TempDir,
+        root: PathBuf,
+        cache: PathBuf,
+    }
+
+    fn dirs() -> Dirs {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("corpus");
+        let cache = tmp.path().join("cache");
+        std::fs::create_dir(&root).unwrap();
+        Dirs {
+            root,
+            cache,
+            _tmp: tmp,
+        }
+    }
+
+    fn only_file(dir: &Path) -> PathBuf {
+        let files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files[0].clone()
+    }
+
+    #[test]
+    fn analyses_read_back_equal_fresh_ones_on_the_bundled_corpora() {
+        let d = dirs();
+        let config = Config::default();
+        let texts = bundled();
+        let docs = fresh(&texts, &config);
+        let c = Cache::open(&d.cache, std::slice::from_ref(&d.root), &config).unwrap();
+        assert_eq!(c.stats().loaded, 0);
+        assert!(matches!(c.save(&docs), Ok(Saved::Written { .. })));
+        let c = Cache::open(&d.cache, std::slice::from_ref(&d.root), &config).unwrap();
+        assert_eq!(c.stats().loaded, texts.len());
+        for (t, a) in &docs {
+            let got = c.analyze(t, &config);
+            assert!(same(&got, a), "differs for {}", &t[..t.len().min(80)]);
+        }
+        assert_eq!(c.stats().hits, texts.len());
+        assert_eq!(c.stats().misses, 0);
+        // nothing new: not rewritten
+        assert_eq!(c.save(&docs).unwrap(), Saved::UpToDate);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_ignored_and_rebuilt() {
+        let d = dirs();
+        let config = Config::default();
+        let texts = bundled();
+        let docs = fresh(&texts, &config);
+        let roots = [d.root.clone()];
+        Cache::open(&d.cache, &roots, &config)
+            .unwrap()
+            .save(&docs)
+            .unwrap();
+        let file = only_file(&d.cache);
+        let good = std::fs::read(&file).unwrap();
+        let mut wrong_version = good.clone();
+        wrong_version[MAGIC.len()] ^= 0x7f;
+        let mut flipped = good.clone();
+        let mid = good.len() / 2;
+        flipped[mid] ^= 1;
+        let mut random = Vec::new();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            random.push(x as u8);
+        }
+        let mut random_with_magic = MAGIC.to_vec();
+        random_with_magic.extend_from_slice(&random);
+        let damaged: Vec<(&str, Vec<u8>)> = vec![
+            ("empty", Vec::new()),
+            ("truncated header", good[..10].to_vec()),
+            ("truncated", good[..good.len() - 7].to_vec()),
+            ("longer", [good.clone(), vec![0; 3]].concat()),
+            ("wrong version", wrong_version),
+            ("flipped byte", flipped),
+            ("random", random),
+            ("random after magic", random_with_magic),
+        ];
+        for (what, bytes) in damaged {
+            std::fs::write(&file, &bytes).unwrap();
+            let c = Cache::open(&d.cache, &roots, &config).unwrap();
+            assert_eq!(c.stats().loaded, 0, "{what} accepted");
+            for (t, a) in &docs {
+                assert!(same(&c.analyze(t, &config), a), "{what}");
+            }
+            assert_eq!(c.stats().misses, texts.len(), "{what}");
+            assert!(matches!(c.save(&docs), Ok(Saved::Written { .. })), "{what}");
+            assert_eq!(std::fs::read(&file).unwrap(), good, "{what}: not rebuilt");
+            let c = Cache::open(&d.cache, &roots, &config).unwrap();
+            assert_eq!(c.stats().loaded, texts.len(), "{what}");
+        }
+        // another configuration: the whole file is ignored
+        let mut other = Config::default();
+        other.entities.exclude.push("Minsk".into());
+        let c = Cache::open(&d.cache, &roots, &other).unwrap();
+        assert_eq!(c.stats().loaded, 0);
+        assert!(!c.is_for(&config) && c.is_for(&other));
+    }
+
+    #[test]
+    fn a_changed_text_is_analysed_again_and_gone_documents_are_dropped() {
+        let d = dirs();
+        let config = Config::default();
+        let texts = bundled();
+        let roots = [d.root.clone()];
+        let mut docs = fresh(&texts, &config);
+        Cache::open(&d.cache, &roots, &config)
+            .unwrap()
+            .save(&docs)
+            .unwrap();
+        let changed: Arc<str> = format!("{} Vladimir Putin said 12 tonnes.", texts[0]).into();
+        let c = Cache::open(&d.cache, &roots, &config).unwrap();
+        let a = c.analyze(&changed, &config);
+        assert_eq!(c.stats().misses, 1);
+        assert_eq!(c.stats().hits, 0);
+        assert!(same(&a, &analyze(&changed, &config)));
+        docs[0] = (changed.clone(), Arc::new(a));
+        docs.pop();
+        assert!(matches!(
+            c.save(&docs),
+            Ok(Saved::Written { entries, .. }) if entries == texts.len() - 1
+        ));
+        let c = Cache::open(&d.cache, &roots, &config).unwrap();
+        assert_eq!(c.stats().loaded, texts.len() - 1);
+        assert!(c.lookup(&changed).is_some());
+        assert!(c.lookup(texts.last().unwrap()).is_none());
+    }
+
+    #[test]
+    fn the_cache_folder_is_never_inside_the_workspace() {
+        let d = dirs();
+        let config = Config::default();
+        let inside = d.root.join("cache");
+        let err = Cache::open(&inside, std::slice::from_ref(&d.root), &config).unwrap_err();
+        assert!(err.contains("inside the workspace"), "{err}");
+        assert!(!inside.exists(), "created inside the corpus");
+        assert!(Cache::open(&d.root, std::slice::from_ref(&d.root), &config).is_err());
+        assert!(
+            Cache::open(
+                Path::new("rel/cache"),
+                std::slice::from_ref(&d.root),
+                &config
+            )
+            .is_err()
+        );
+        // through a link into the corpus
+        #[cfg(unix)]
+        {
+            let link = d.cache.with_file_name("link");
+            std::os::unix::fs::symlink(&d.root, &link).unwrap();
+            assert!(Cache::open(&link.join("c"), std::slice::from_ref(&d.root), &config).is_err());
+            assert!(!d.root.join("c").exists());
+        }
+        // the default folder is the user's cache, not the working folder
+        let dflt = cache_dir(None);
+        assert!(dflt.as_ref().is_none_or(|p| p.is_absolute()), "{dflt:?}");
+        // one file per workspace, named from the roots
+        let c1 = Cache::open(&d.cache, std::slice::from_ref(&d.root), &config).unwrap();
+        let other = d.cache.with_file_name("other");
+        std::fs::create_dir(&other).unwrap();
+        let c2 = Cache::open(&d.cache, &[other], &config).unwrap();
+        assert_ne!(c1.file(), c2.file());
+        assert!(
+            c1.file()
+                .starts_with(std::fs::canonicalize(&d.cache).unwrap())
+        );
+    }
+}
