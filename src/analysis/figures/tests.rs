@@ -948,7 +948,7 @@ fn ranked_conflicts(
 fn bounded_neighbourhoods_are_order_free_symmetric_and_updates_name_what_changed() {
     use super::index::{SAMPLE_RADIUS, VALUE_RADIUS};
     let n = 300usize;
-    let text = |i: usize| if i % 3 == 0 { OIL_24 } else { OIL_25 };
+    let text = |i: usize| if i.is_multiple_of(3) { OIL_24 } else { OIL_25 };
     let rank = |i: usize| (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     // A: ids in order, loaded at once
     let mut a = FigureIndex::default();
