@@ -17,6 +17,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use support::{Server, Start, corpus, pos_of, uri};
 
+/// Two files whose figures disagree (24 vs 25 million tonnes).
+const TRADE_A: &str = "Trade reached 24 million tonnes, Alexander Lukashenko said.";
+const TRADE_B: &str = "# Trade\nTrade reached 25 million tonnes, Vladimir Putin said.\n";
+
 const GOOD: &str = "Belarusian President Alexander Lukashenko met Vladimir Putin in Sochi.\n\
 Lukashenko said the talks were useful.\n";
 
@@ -710,14 +714,8 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, i64, i64, u64)> {
 fn the_server_writes_nothing_but_claimlens_toml_and_that_atomically() {
     let dir = corpus(&[
         ("good.txt", GOOD),
-        (
-            "a.txt",
-            "Trade reached 24 million tonnes, Alexander Lukashenko said.",
-        ),
-        (
-            "b.md",
-            "# Trade\nTrade reached 25 million tonnes, Vladimir Putin said.\n",
-        ),
+        ("a.txt", TRADE_A),
+        ("b.md", TRADE_B),
         ("sub/c.txt", "Mikhail Mishustin visited Minsk."),
         ("notes.rs", "fn main() {}"),
         (
@@ -855,17 +853,7 @@ fn a_cache_folder_inside_the_corpus_is_refused() {
 /// file is analysed again; a damaged cache file is rebuilt.
 #[test]
 fn a_second_session_reads_the_analysis_cache() {
-    let dir = corpus(&[
-        ("good.txt", GOOD),
-        (
-            "a.txt",
-            "Trade reached 24 million tonnes, Alexander Lukashenko said.",
-        ),
-        (
-            "b.md",
-            "# Trade\nTrade reached 25 million tonnes, Vladimir Putin said.\n",
-        ),
-    ]);
+    let dir = corpus(&[("good.txt", GOOD), ("a.txt", TRADE_A), ("b.md", TRADE_B)]);
     let root = dir.path();
     let cache = tempfile::tempdir().unwrap();
     let run = |expect: &str| {
