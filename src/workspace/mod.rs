@@ -157,7 +157,7 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadError> {
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // read one byte past the limit so a file that grew is still caught
-    file.take(max_bytes + 1)
+    file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > max_bytes {
