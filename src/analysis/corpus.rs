@@ -17,7 +17,7 @@ use super::claims::{ClaimIndex, Link};
 use super::config::Config;
 use super::dates::Date;
 use super::entities::{DocId, EntityId, EntityIndex, EntityInfo, EntityKind};
-use super::figures::{Conflict, Figure, FigureIndex};
+use super::figures::{self, Conflict, Figure, FigureIndex};
 use super::span::Span;
 use super::statements::Statement;
 use super::text::LineIndex;
@@ -41,6 +41,27 @@ pub struct Finding {
     pub message: String,
     /// Places elsewhere that the finding refers to, with a short label.
     pub related: Vec<(DocId, Span, String)>,
+    /// How many more places it refers to than `related` lists.
+    pub unlisted: usize,
+    /// Every document it refers to (listed or not), sorted: those whose
+    /// findings point back here.
+    pub partners: Vec<DocId>,
+}
+
+/// The most places a finding lists in [`Finding::related`].
+pub const MAX_RELATED: usize = 16;
+/// The most articles a finding's message names for one disagreeing value.
+pub const NAMES_PER_VALUE: usize = 3;
+/// The most disagreeing values a finding's message spells out.
+pub const MAX_VALUES: usize = 6;
+
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 pub const INCONSISTENT_FIGURE: &str = "inconsistent-figure";
@@ -141,26 +162,32 @@ impl Corpus {
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
     ) -> Vec<DocId> {
-        self.upsert_one(path, text, analysis)
+        self.install(path, text, analysis, true)
     }
 
     /// Insert or replace many documents at once, as the first indexing
-    /// does; returns what [`Corpus::upsert`] returns for each.
+    /// does. Unlike [`Corpus::upsert`] it does not work out which other
+    /// documents' findings the new ones affect: after loading, a caller
+    /// computes every document's findings anyway. Returns the documents
+    /// inserted or replaced.
     pub fn upsert_many(&mut self, docs: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>) -> Vec<DocId> {
         let mut changed = Vec::with_capacity(docs.len());
         for (path, text, analysis) in docs {
-            changed.extend(self.upsert_one(path, text, analysis));
+            changed.extend(self.install(path, text, analysis, false));
         }
         changed.sort_unstable();
         changed.dedup();
         changed
     }
 
-    fn upsert_one(
+    /// Install a document; with `tell`, return the documents whose
+    /// findings may have changed (see [`Corpus::upsert`]).
+    fn install(
         &mut self,
         path: PathBuf,
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
+        tell: bool,
     ) -> Vec<DocId> {
         let id = match self.by_path.get(&path) {
             Some(&id) => id,
@@ -178,7 +205,18 @@ impl Corpus {
         let mut changed = vec![id];
         let rank = path_rank(&path);
         self.claims.insert(id, rank, analysis.claims.clone());
-        changed.extend(self.figures.update(id, rank, analysis.figures.clone()));
+        let claims = &self.claims;
+        let hashes =
+            figures::signatures(&analysis.figures, &text, |st| claims.fingerprint((id, st)));
+        if tell {
+            changed.extend(
+                self.figures
+                    .update(id, rank, analysis.figures.clone(), hashes),
+            );
+        } else {
+            self.figures
+                .insert_quiet(id, rank, analysis.figures.clone(), hashes);
+        }
         self.docs[id as usize] = Some(Document {
             path,
             text,
@@ -318,7 +356,7 @@ impl Corpus {
 
     /// The figures that disagree with `doc`'s figures.
     pub fn conflicts(&self, doc: DocId) -> Vec<Conflict> {
-        let memo = SameClaimMemo::default();
+        let memo = ClaimMemo::default();
         let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         let mut out = self.figures.conflicts(doc, &same_claim);
         for c in &mut out {
@@ -338,7 +376,7 @@ impl Corpus {
 
     /// Other mentions of the quantity that `doc`'s figure `index` gives.
     pub fn same_quantity(&self, doc: DocId, index: u32) -> Vec<(DocId, u32)> {
-        let memo = SameClaimMemo::default();
+        let memo = ClaimMemo::default();
         let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         let mut out = self.figures.same_quantity(doc, index, &same_claim);
         self.sort_by_path(&mut out);
@@ -346,43 +384,116 @@ impl Corpus {
     }
 
     /// The findings (diagnostics) of one document.
+    ///
+    /// A figure copied by many articles can disagree with hundreds of
+    /// others. A finding names every disagreeing value, each with up to
+    /// [`NAMES_PER_VALUE`] articles and how many more, and points at no
+    /// more than [`MAX_RELATED`] places, taken in turn from each value
+    /// (in path order), so that every value is one click away.
     pub fn findings(&self, doc: DocId) -> Vec<Finding> {
+        self.findings_with(doc, &ClaimMemo::default())
+    }
+
+    /// [`Corpus::findings`], remembering statement comparisons in `memo`:
+    /// documents computed together (copies of one story share sentences)
+    /// compare each pair of sentences once.
+    pub fn findings_with(&self, doc: DocId, memo: &ClaimMemo) -> Vec<Finding> {
         let Some(d) = self.doc(doc) else {
             return Vec::new();
         };
+        let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         let mut out = Vec::new();
-        for c in self.conflicts(doc) {
+        for c in self.figures.conflicts(doc, &same_claim) {
             let Some(fig) = d.analysis.figures.get(c.figure as usize) else {
                 continue;
             };
             if self.is_kept(d, fig) {
                 continue;
             }
-            let mine = fig.span.of(&d.text);
-            let mut related = Vec::new();
-            let mut others = Vec::new();
-            for &(od, of) in &c.others {
-                let Some(odoc) = self.doc(od) else { continue };
-                let Some(other) = odoc.analysis.figures.get(of as usize) else {
-                    continue;
-                };
-                // a figure the user kept is an accepted disagreement: it
-                // raises no warning on either side
-                if self.is_kept(odoc, other) {
-                    continue;
-                }
-                let t = other.span.of(&odoc.text).to_string();
-                let name = display_name(&odoc.path);
-                related.push((od, other.span, format!("{name} gives {t}")));
-                others.push(format!("{t} ({name})"));
-            }
-            if related.is_empty() {
+            // (path, figure text, document, span), the kept ones left out:
+            // a figure the user kept is an accepted disagreement and raises
+            // no warning on either side
+            let mut others: Vec<(&Path, &str, DocId, Span)> = c
+                .others
+                .iter()
+                .filter_map(|&(od, of)| {
+                    let odoc = self.doc(od)?;
+                    let other = odoc.analysis.figures.get(of as usize)?;
+                    (!self.is_kept(odoc, other)).then(|| {
+                        (
+                            odoc.path.as_path(),
+                            other.span.of(&odoc.text),
+                            od,
+                            other.span,
+                        )
+                    })
+                })
+                .collect();
+            if others.is_empty() {
                 continue;
             }
+            others.sort_unstable_by(|a, b| {
+                (a.0.as_os_str().as_encoded_bytes(), a.3.start)
+                    .cmp(&(b.0.as_os_str().as_encoded_bytes(), b.3.start))
+            });
+            // the disagreeing values, in order of their first article
+            let mut values: Vec<(&str, Vec<usize>)> = Vec::new();
+            for (i, o) in others.iter().enumerate() {
+                match values.iter_mut().find(|(t, _)| *t == o.1) {
+                    Some((_, at)) => at.push(i),
+                    None => values.push((o.1, vec![i])),
+                }
+            }
+            let mut related = Vec::new();
+            'turns: for turn in 0.. {
+                let mut any = false;
+                for (_, at) in &values {
+                    let Some(&i) = at.get(turn) else { continue };
+                    any = true;
+                    if related.len() == MAX_RELATED {
+                        break 'turns;
+                    }
+                    let (path, t, od, span) = others[i];
+                    related.push((od, span, format!("{} gives {t}", display_name(path))));
+                }
+                if !any {
+                    break;
+                }
+            }
+            let mut parts: Vec<String> = values
+                .iter()
+                .take(MAX_VALUES)
+                .map(|(t, at)| {
+                    // articles, once each (one may give the value twice)
+                    let mut docs: Vec<DocId> = at.iter().map(|&i| others[i].2).collect();
+                    docs.dedup();
+                    let mut names: Vec<String> = docs
+                        .iter()
+                        .take(NAMES_PER_VALUE)
+                        .filter_map(|&od| self.doc(od).map(|x| display_name(&x.path)))
+                        .collect();
+                    if docs.len() > NAMES_PER_VALUE {
+                        names.push(format!("{} more", docs.len() - NAMES_PER_VALUE));
+                    }
+                    format!("{t} ({})", join_and(&names))
+                })
+                .collect();
+            if values.len() > MAX_VALUES {
+                parts.push(format!("{} other values", values.len() - MAX_VALUES));
+            }
+            let mut partners: Vec<DocId> = others.iter().map(|o| o.2).collect();
+            partners.sort_unstable();
+            partners.dedup();
             out.push(Finding {
+                partners,
                 span: fig.span,
                 code: INCONSISTENT_FIGURE,
-                message: format!("{mine} disagrees with {}", others.join(", ")),
+                message: format!(
+                    "{} disagrees with {}",
+                    fig.span.of(&d.text),
+                    join_and(&parts)
+                ),
+                unlisted: others.len() - related.len(),
                 related,
             });
         }
@@ -428,31 +539,28 @@ pub fn display_name(path: &Path) -> String {
 ///
 /// Remembered by [`ClaimIndex::fingerprint`], not by statement: copies of
 /// one sentence in many articles are compared once, and each distinct
-/// statement's features are made once per query.
+/// statement's features are made once per memo. A memo holds for as long
+/// as the corpus does not change: one query, or the findings of many
+/// documents computed together ([`Corpus::findings_with`]).
 #[derive(Default)]
-struct SameClaimMemo(std::cell::RefCell<MemoInner>);
+pub struct ClaimMemo(std::cell::RefCell<MemoInner>);
 
 #[derive(Default)]
 struct MemoInner {
-    prints: FxHashMap<StatementKey, Option<u64>>,
     features: FxHashMap<u64, (Features, bool)>,
     pairs: FxHashMap<(u64, u64), bool>,
 }
 
-type StatementKey = (DocId, u32);
-
-impl SameClaimMemo {
+impl ClaimMemo {
     fn is_linked(&self, claims: &ClaimIndex, a: (DocId, u32), b: (DocId, u32)) -> bool {
         if a == b {
             return false;
         }
-        let mut m = self.0.borrow_mut();
-        let m = &mut *m;
-        let mut print =
-            |k: StatementKey| *m.prints.entry(k).or_insert_with(|| claims.fingerprint(k));
-        let (Some(pa), Some(pb)) = (print(a), print(b)) else {
+        let (Some(pa), Some(pb)) = (claims.fingerprint(a), claims.fingerprint(b)) else {
             return false;
         };
+        let mut m = self.0.borrow_mut();
+        let m = &mut *m;
         let key = if pa <= pb { (pa, pb) } else { (pb, pa) };
         if let Some(&v) = m.pairs.get(&key) {
             return v;
@@ -470,5 +578,56 @@ impl SameClaimMemo {
         let v = claims.similar_features((&fa.0, fa.1), (&fb.0, fb.1));
         m.pairs.insert(key, v);
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(figure: &str) -> String {
+        format!(
+            "Lukashenko on energy\n\
+             Belarusian President Alexander Lukashenko spoke after talks in Minsk.\n\
+             \"Are we producing gas? No, we receive natural gas from fraternal Russia. \
+             Are we producing {figure} of oil to provide our refineries? No,\" he said.\n"
+        )
+    }
+
+    #[test]
+    fn a_figure_disagreeing_with_many_lists_each_value_and_a_bounded_set_of_places() {
+        let mut files = Vec::new();
+        for (k, v) in ["25", "24", "26"].iter().enumerate() {
+            for i in 0..10 {
+                let text = article(&format!("{v} million tonnes"));
+                files.push((
+                    PathBuf::from(format!("/c/{k}-{i:02}.txt")),
+                    Arc::from(text.as_str()),
+                ));
+            }
+        }
+        let corpus = Corpus::build(Config::default(), files);
+        let id = corpus.doc_id(Path::new("/c/0-00.txt")).unwrap();
+        let f = corpus.findings(id);
+        assert_eq!(f.len(), 1, "{f:?}");
+        let f = &f[0];
+        // 20 disagreeing articles: 16 places listed, taken in turn from
+        // each value, the rest counted
+        assert_eq!(f.partners.len(), 20);
+        assert_eq!(f.related.len(), MAX_RELATED);
+        assert_eq!(f.unlisted, 20 - MAX_RELATED);
+        let gives = |v: &str| {
+            f.related
+                .iter()
+                .filter(|r| r.2.ends_with(&format!("gives {v} million tonnes")))
+                .count()
+        };
+        assert_eq!((gives("24"), gives("26")), (8, 8));
+        assert_eq!(
+            f.message,
+            "25 million tonnes disagrees with 24 million tonnes (1-00.txt, 1-01.txt, \
+             1-02.txt and 7 more) and 26 million tonnes (2-00.txt, 2-01.txt, 2-02.txt \
+             and 7 more)"
+        );
     }
 }

@@ -370,6 +370,7 @@ impl Report<'_> {
                 let mut v = self.loc_json(doc, f.span);
                 v["code"] = json!(f.code);
                 v["message"] = json!(f.message);
+                v["unlisted"] = json!(f.unlisted);
                 v["related"] = Value::Array(
                     f.related
                         .iter()
@@ -401,6 +402,9 @@ impl Report<'_> {
                     if let Some(od) = self.corpus.doc(*d) {
                         lines.push(format!("    see {}: {label}", self.loc(od, *s)));
                     }
+                }
+                if f.unlisted > 0 {
+                    lines.push(format!("    and {} more", f.unlisted));
                 }
             }
         }

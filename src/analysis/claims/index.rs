@@ -97,6 +97,8 @@ pub struct ClaimIndex {
     /// Each document's rank, which breaks ties between equal scores (by
     /// document id only when two ranks are equal).
     ranks: Vec<u64>,
+    /// Each document's statements' fingerprints.
+    prints: Vec<Vec<Option<u64>>>,
     /// Number of sentences holding each term (a small table, read for
     /// every weight).
     df: FxHashMap<TermId, u32>,
@@ -592,9 +594,14 @@ impl ClaimIndex {
     /// which is similar to nothing. (A 64-bit hash: two different runs
     /// sharing one would be taken for copies; vanishingly rare.)
     pub fn fingerprint(&self, k: (DocId, u32)) -> Option<u64> {
+        *self.prints.get(k.0 as usize)?.get(k.1 as usize)?
+    }
+
+    /// [`ClaimIndex::fingerprint`] of statement `st`, computed (once per
+    /// statement, when its document is indexed).
+    fn print_of(c: &DocClaims, st: usize) -> Option<u64> {
         use std::hash::Hasher;
-        let c = self.doc(k.0)?;
-        let s = c.statements.get(k.1 as usize)?;
+        let s = c.statements.get(st)?;
         if !s.linkable() {
             return None;
         }
@@ -688,7 +695,11 @@ impl ClaimIndex {
         if self.docs.len() <= doc as usize {
             self.docs.resize(doc as usize + 1, None);
             self.ranks.resize(doc as usize + 1, 0);
+            self.prints.resize(doc as usize + 1, Vec::new());
         }
+        self.prints[doc as usize] = (0..claims.statements.len())
+            .map(|st| Self::print_of(&claims, st))
+            .collect();
         self.docs[doc as usize] = Some(claims);
         self.ranks[doc as usize] = rank;
     }
@@ -697,6 +708,9 @@ impl ClaimIndex {
         let Some(claims) = self.docs.get_mut(doc as usize).and_then(Option::take) else {
             return;
         };
+        if let Some(p) = self.prints.get_mut(doc as usize) {
+            *p = Vec::new();
+        }
         let mut distinct: FxHashSet<TermId> = FxHashSet::default();
         let (df, frequent, fallen) = (&mut self.df, &self.frequent, &mut self.fallen);
         let mut n = 0u32;

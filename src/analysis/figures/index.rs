@@ -63,6 +63,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use super::Figure;
 use super::link::{comparable_pair, dated_uniquely, disagree, same_by_description, same_magnitude};
 use crate::analysis::entities::DocId;
+use crate::analysis::span::Span;
 
 /// Do two statements, each as (document, statement index), make the same claim?
 pub type SameClaim<'a> = dyn Fn((DocId, u32), (DocId, u32)) -> bool + 'a;
@@ -119,10 +120,10 @@ fn value_bits(v: f64) -> u64 {
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
-fn by_hash(rank: u64, doc: DocId, figure: u32) -> ByHash {
+fn by_hash(rank: u64, doc: DocId, figure: u32, signature: u64) -> ByHash {
     let mut h = FxHasher::default();
     h.write_u64(rank);
-    h.write_u32(figure);
+    h.write_u64(signature);
     // FxHasher's low bits mix poorly: fold the high half in
     let x = h.finish();
     ByHash {
@@ -155,9 +156,77 @@ fn around<T: Ord + Copy>(set: &BTreeSet<T>, k: &T, n: usize) -> (Vec<T>, Vec<T>)
 /// Corpus-wide figure index, updated one document at a time.
 #[derive(Debug, Default)]
 pub struct FigureIndex {
-    /// Each document's figures and its rank (see [`FigureIndex::update`]).
-    docs: FxHashMap<DocId, (u64, Arc<Vec<Figure>>)>,
+    /// Each document's figures as indexed (see [`FigureIndex::update`]).
+    docs: FxHashMap<DocId, Indexed>,
     buckets: FxHashMap<Key, Bucket>,
+}
+
+#[derive(Clone, Debug)]
+struct Indexed {
+    rank: u64,
+    figures: Arc<Vec<Figure>>,
+    /// Per figure, its place in the hash order (see [`signatures`]).
+    hashes: Vec<u64>,
+}
+
+/// What other documents see of each figure, hashed: everything comparisons
+/// and messages about it read (its text, value, unit, measured thing,
+/// flags, the words around it, and — through `statement_print` — the
+/// content of the statements holding it), but not where it is in its
+/// document. Figures with the same signature in one document are told
+/// apart by their order among themselves.
+///
+/// An edit that leaves a figure's signature alone leaves every comparison
+/// with it alone: [`FigureIndex::update`] moves it without telling anyone.
+/// `statement_print` gives a statement's content fingerprint by index
+/// ([`crate::analysis::claims::ClaimIndex::fingerprint`] in a corpus).
+pub fn signatures(
+    figures: &[Figure],
+    text: &str,
+    statement_print: impl Fn(u32) -> Option<u64>,
+) -> Vec<u64> {
+    let mut seen: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut buf = Vec::new();
+    figures
+        .iter()
+        .map(|f| {
+            let base = f.span.start;
+            let shift = |s: Span| Span {
+                start: s.start.saturating_sub(base),
+                end: s.end.saturating_sub(base),
+            };
+            let mut g = f.clone();
+            g.span = shift(f.span);
+            g.style.number = shift(f.style.number);
+            g.style.qualifier = f.style.qualifier.map(shift);
+            g.statement = None;
+            g.outer_statement = None;
+            g.sentence = 0;
+            g.same_as.clear();
+            buf.clear();
+            // serialising plain data into a Vec cannot fail
+            let bytes = postcard::to_extend(&g, std::mem::take(&mut buf)).unwrap_or_default();
+            let mut h = FxHasher::default();
+            h.write_u64(xxhash_rust::xxh3::xxh3_64(&bytes));
+            h.write(
+                text.get(f.span.start as usize..f.span.end as usize)
+                    .unwrap_or("")
+                    .as_bytes(),
+            );
+            h.write_u8(0xff);
+            for st in [f.statement, f.outer_statement] {
+                h.write_u64(st.and_then(&statement_print).map_or(0, |p| p ^ 1));
+            }
+            buf = bytes;
+            let sig = h.finish();
+            let n = seen.entry(sig).or_insert(0);
+            *n += 1;
+            let mut h = FxHasher::default();
+            h.write_u64(sig);
+            h.write_u32(*n);
+            h.finish()
+        })
+        .collect()
 }
 
 /// Could figures `a` (of one document) and `b` (of another) be the same
@@ -224,27 +293,121 @@ fn finish(mut touched: Vec<DocId>, doc: DocId) -> Vec<DocId> {
 impl FigureIndex {
     /// Insert or replace a document; returns the other documents whose
     /// conflicts may have changed: those holding a neighbour (see the
-    /// module documentation) of one of the document's old or new figures
-    /// that could conflict with it or with the figure its neighbourhood
-    /// gained or lost at the far edge. `rank` places the document's figures
-    /// in the hash order; the caller derives it from the path, so that
-    /// answers do not depend on document ids.
-    pub fn update(&mut self, doc: DocId, rank: u64, figures: Arc<Vec<Figure>>) -> Vec<DocId> {
+    /// module documentation) of one of the document's removed or added
+    /// figures that could conflict with it or with the figure its
+    /// neighbourhood gained or lost at the far edge. A figure whose
+    /// signature is unchanged (`hashes`, from [`signatures`]) is neither:
+    /// it keeps its place in both orders and every comparison with it gives
+    /// what it gave, so typing in a long article names only the neighbours
+    /// of the figures of the sentences typed in. (Where it is in its
+    /// document may have moved; a caller showing other documents' findings
+    /// with locations in this one refreshes those itself.)
+    ///
+    /// `rank` places the document's figures in the hash order; the caller
+    /// derives it from the path, so that answers do not depend on document
+    /// ids.
+    pub fn update(
+        &mut self,
+        doc: DocId,
+        rank: u64,
+        figures: Arc<Vec<Figure>>,
+        hashes: Vec<u64>,
+    ) -> Vec<DocId> {
+        debug_assert_eq!(figures.len(), hashes.len());
         let mut touched = Vec::new();
-        self.remove_inner(doc, &mut touched);
-        self.docs.insert(doc, (rank, figures.clone()));
-        for (i, f) in figures.iter().enumerate() {
+        let old = match self.docs.get(&doc) {
+            Some(old) if old.rank == rank => old.clone(),
+            _ => {
+                self.remove_inner(doc, &mut touched);
+                Indexed {
+                    rank,
+                    figures: Arc::new(Vec::new()),
+                    hashes: Vec::new(),
+                }
+            }
+        };
+        let indexed = |f: &Figure| indexed_key(f).is_some();
+        let new_at: FxHashMap<u64, u32> = (0..figures.len())
+            .filter(|&i| indexed(&figures[i]))
+            .map(|i| (hashes[i], i as u32))
+            .collect();
+        let mut kept: Vec<(u32, u32)> = Vec::new();
+        let mut stays = vec![false; figures.len()];
+        // figures that went away: their neighbours lose them
+        for (j, f) in old.figures.iter().enumerate() {
             let Some(k) = indexed_key(f) else { continue };
-            let at = by_hash(rank, doc, i as u32);
-            let b = self.buckets.entry(k).or_default();
-            b.by_hash.insert(at);
-            b.by_value.insert(ByValue {
-                value: value_bits(f.value),
-                at,
-            });
+            let h = old.hashes[j];
+            if let Some(&i) = new_at.get(&h)
+                && !stays[i as usize]
+                && indexed_key(&figures[i as usize]) == Some(k)
+                && figures[i as usize].value.to_bits() == f.value.to_bits()
+            {
+                stays[i as usize] = true;
+                kept.push((j as u32, i));
+                continue;
+            }
+            let at = by_hash(rank, doc, j as u32, h);
+            self.neighbours_changed(k, doc, f, at, &mut touched);
+            self.unindex(k, f, at);
+        }
+        // figures that stayed: same places, new indices
+        for &(j, i) in &kept {
+            let f = &figures[i as usize];
+            let Some(k) = indexed_key(f) else { continue };
+            self.unindex(k, f, by_hash(rank, doc, j, old.hashes[j as usize]));
+        }
+        for &(_, i) in &kept {
+            let f = &figures[i as usize];
+            let Some(k) = indexed_key(f) else { continue };
+            self.index(k, f, by_hash(rank, doc, i, hashes[i as usize]));
+        }
+        self.docs.insert(
+            doc,
+            Indexed {
+                rank,
+                figures: figures.clone(),
+                hashes: hashes.clone(),
+            },
+        );
+        // figures that arrived: their neighbours gain them
+        for (i, f) in figures.iter().enumerate() {
+            if stays[i] {
+                continue;
+            }
+            let Some(k) = indexed_key(f) else { continue };
+            let at = by_hash(rank, doc, i as u32, hashes[i]);
+            self.index(k, f, at);
             self.neighbours_changed(k, doc, f, at, &mut touched);
         }
         finish(touched, doc)
+    }
+
+    /// Insert a document that is not indexed yet without working out whom
+    /// it affects: for loading a corpus, after which every document's
+    /// findings are computed anyway.
+    pub fn insert_quiet(
+        &mut self,
+        doc: DocId,
+        rank: u64,
+        figures: Arc<Vec<Figure>>,
+        hashes: Vec<u64>,
+    ) {
+        if self.docs.contains_key(&doc) {
+            self.update(doc, rank, figures, hashes);
+            return;
+        }
+        for (i, f) in figures.iter().enumerate() {
+            let Some(k) = indexed_key(f) else { continue };
+            self.index(k, f, by_hash(rank, doc, i as u32, hashes[i]));
+        }
+        self.docs.insert(
+            doc,
+            Indexed {
+                rank,
+                figures,
+                hashes,
+            },
+        );
     }
 
     pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
@@ -254,30 +417,43 @@ impl FigureIndex {
     }
 
     fn remove_inner(&mut self, doc: DocId, touched: &mut Vec<DocId>) {
-        let Some((rank, old)) = self.docs.get(&doc).cloned() else {
+        let Some(old) = self.docs.get(&doc).cloned() else {
             return;
         };
-        for (i, f) in old.iter().enumerate() {
+        for (i, f) in old.figures.iter().enumerate() {
             let Some(k) = indexed_key(f) else { continue };
-            let at = by_hash(rank, doc, i as u32);
+            let at = by_hash(old.rank, doc, i as u32, old.hashes[i]);
             // while it is still there: its neighbours lose it
             self.neighbours_changed(k, doc, f, at, touched);
-            if let Some(b) = self.buckets.get_mut(&k) {
-                b.by_hash.remove(&at);
-                b.by_value.remove(&ByValue {
-                    value: value_bits(f.value),
-                    at,
-                });
-                if b.by_hash.is_empty() {
-                    self.buckets.remove(&k);
-                }
-            }
+            self.unindex(k, f, at);
         }
         self.docs.remove(&doc);
     }
 
+    fn index(&mut self, k: Key, f: &Figure, at: ByHash) {
+        let b = self.buckets.entry(k).or_default();
+        b.by_hash.insert(at);
+        b.by_value.insert(ByValue {
+            value: value_bits(f.value),
+            at,
+        });
+    }
+
+    fn unindex(&mut self, k: Key, f: &Figure, at: ByHash) {
+        if let Some(b) = self.buckets.get_mut(&k) {
+            b.by_hash.remove(&at);
+            b.by_value.remove(&ByValue {
+                value: value_bits(f.value),
+                at,
+            });
+            if b.by_hash.is_empty() {
+                self.buckets.remove(&k);
+            }
+        }
+    }
+
     fn figure_at(&self, at: ByHash) -> Option<&Figure> {
-        self.docs.get(&at.doc)?.1.get(at.figure as usize)
+        self.docs.get(&at.doc)?.figures.get(at.figure as usize)
     }
 
     /// The documents of figures whose conflicts may change when `e` (of
@@ -343,15 +519,16 @@ impl FigureIndex {
 
     /// The figures of a document, as indexed.
     pub fn figures(&self, doc: DocId) -> Option<&Arc<Vec<Figure>>> {
-        self.docs.get(&doc).map(|(_, f)| f)
+        self.docs.get(&doc).map(|d| &d.figures)
     }
 
     /// Conflicts of one document's figures. `same_claim(a, b)` tells whether
     /// two statements, as (document, statement index), make the same claim.
     pub fn conflicts(&self, doc: DocId, same_claim: &SameClaim) -> Vec<Conflict> {
-        let Some((rank, figs)) = self.docs.get(&doc) else {
+        let Some(d) = self.docs.get(&doc) else {
             return Vec::new();
         };
+        let figs = &d.figures;
         let mut out = Vec::new();
         for (i, f) in figs.iter().enumerate() {
             if !f.comparable() {
@@ -366,7 +543,7 @@ impl FigureIndex {
                 })
                 .map(|&j| (doc, j))
                 .collect();
-            self.for_each_candidate(doc, *rank, i as u32, f, |d, j, g| {
+            self.for_each_candidate(doc, d, i as u32, f, |d, j, g| {
                 if disagree(f, g) && same_quantity_across(doc, f, d, g, same_claim) {
                     others.push((d, j));
                 }
@@ -391,15 +568,15 @@ impl FigureIndex {
         figure: u32,
         same_claim: &SameClaim,
     ) -> Vec<(DocId, u32)> {
-        let Some((rank, figs)) = self.docs.get(&doc) else {
+        let Some(d) = self.docs.get(&doc) else {
             return Vec::new();
         };
-        let Some(f) = figs.get(figure as usize) else {
+        let Some(f) = d.figures.get(figure as usize) else {
             return Vec::new();
         };
         let mut out: Vec<(DocId, u32)> = f.same_as.iter().map(|&j| (doc, j)).collect();
         if f.comparable() {
-            self.for_each_candidate(doc, *rank, figure, f, |d, j, g| {
+            self.for_each_candidate(doc, d, figure, f, |d, j, g| {
                 if same_quantity_across(doc, f, d, g, same_claim) {
                     out.push((d, j));
                 }
@@ -415,7 +592,7 @@ impl FigureIndex {
     fn for_each_candidate(
         &self,
         doc: DocId,
-        rank: u64,
+        indexed: &Indexed,
         figure: u32,
         f: &Figure,
         mut visit: impl FnMut(DocId, u32, &Figure),
@@ -424,7 +601,10 @@ impl FigureIndex {
         let Some(b) = self.buckets.get(&k) else {
             return;
         };
-        let at = by_hash(rank, doc, figure);
+        let Some(&h) = indexed.hashes.get(figure as usize) else {
+            return;
+        };
+        let at = by_hash(indexed.rank, doc, figure, h);
         let v = ByValue {
             value: value_bits(f.value),
             at,
