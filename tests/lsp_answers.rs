@@ -1142,3 +1142,40 @@ fn a_kept_figure_is_no_longer_cited_but_other_disagreements_remain() {
     );
     assert!(related_files(&c, "b.txt").is_empty());
 }
+
+#[test]
+fn typing_above_a_flagged_figure_moves_the_other_articles_pointer_to_it() {
+    // b.txt's warning points at a.txt's figure; lines typed above that
+    // figure move it, and b.txt's pointer follows (the figure itself did not
+    // change, so nothing else about the conflict did)
+    let (dir, a_text, _) = oil_corpus("24 million tonnes");
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    let s = Server::start(Start::new(dir.path()));
+    let pointer = |s: &Server| -> Value {
+        let d = s.diagnostics_with_code(&b, FIGURE).unwrap();
+        d[0]["relatedInformation"][0]["location"]["range"]["start"].clone()
+    };
+    wait_conflicts(&s, &b, 1, "b.txt flags its figure");
+    let at = pos_of(&a_text, "25 million tonnes", 1, 0);
+    assert_eq!(pointer(&s), json!({"line": at.0, "character": at.1}));
+    s.open(&a, &a_text);
+    s.change(
+        &a,
+        2,
+        json!({"start": {"line": 1, "character": 0},
+                           "end": {"line": 1, "character": 0}}),
+        "Update: talks resumed on Monday.\nMinsk is preparing.\n",
+    );
+    s.wait_for("b.txt's pointer two lines further down", |ib| {
+        ib.diagnostics.get(&uri(&b)).is_some_and(|d| {
+            d.first().is_some_and(|d| {
+                d["relatedInformation"][0]["location"]["range"]["start"]
+                    == json!({"line": at.0 + 2, "character": at.1})
+            })
+        })
+    });
+    assert_eq!(
+        wait_conflicts(&s, &a, 1, "a.txt still flags its figure").len(),
+        1
+    );
+}

@@ -240,18 +240,33 @@ impl Step {
             let analysed = analyse_all(work, &cfg);
             let mut corpus = shared2.corpus.write();
             let mut changed = Vec::new();
+            let mut edited = Vec::new();
             let mut removed = Vec::new();
-            // first indexing: the bulk path (claim links are computed when
-            // asked, not per loaded document)
+            // first indexing: the bulk path, which works out no effects on
+            // other documents: once the last batch is in, every document's
+            // diagnostics are published (`all`), and publishing a partial
+            // corpus before would only be redone
             let fresh: Vec<_> = indexed
                 .into_iter()
                 .filter(|(path, _, _)| corpus.doc_id(path).is_none())
                 .map(|(path, text, a)| (path, text, Arc::new(a)))
                 .collect();
-            changed.extend(corpus.upsert_many(fresh));
+            corpus.upsert_many(fresh);
             for (path, res) in analysed {
                 match res {
-                    Some((text, a)) => changed.extend(corpus.upsert(path, text, Arc::new(a))),
+                    Some((text, a)) => {
+                        let named = corpus.upsert(path.clone(), text, Arc::new(a));
+                        let id = corpus.doc_id(&path);
+                        // with a new configuration every document is
+                        // re-analysed: none comes before the others
+                        match id.filter(|_| !config) {
+                            Some(id) => {
+                                edited.push(id);
+                                changed.extend(named.into_iter().filter(|&d| d != id));
+                            }
+                            None => changed.extend(named),
+                        }
+                    }
                     None => {
                         if corpus.doc_id(&path).is_some() {
                             changed.extend(corpus.remove(&path));
@@ -272,10 +287,11 @@ impl Step {
             drop(open);
             changed.sort_unstable();
             changed.dedup();
-            (changed, removed)
+            changed.retain(|d| !edited.contains(d));
+            (edited, changed, removed)
         })
         .await;
-        let (changed, removed) = match res {
+        let (edited, changed, removed) = match res {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!("internal error while applying changes: {e}");
@@ -285,14 +301,15 @@ impl Step {
                         format!("claimlens: internal error while applying changes: {e}"),
                     )
                     .await;
-                (Vec::new(), Vec::new())
+                (Vec::new(), Vec::new(), Vec::new())
             }
         };
-        let all = !self.done.is_empty();
+        let all = !self.done.is_empty() || config;
         // tokens, lenses and hovers of other documents follow corpus-wide
         // answers (entity types, claim links) that any change may move
-        let refresh = refresh || !changed.is_empty() || !removed.is_empty();
+        let refresh = refresh || !edited.is_empty() || !changed.is_empty() || !removed.is_empty();
         let _ = publish.send(Publish {
+            urgent: edited,
             docs: changed,
             removed,
             all,

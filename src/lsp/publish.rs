@@ -1,142 +1,290 @@
-//! Publishing diagnostics: findings of the documents whose answers changed,
-//! debounced so that a burst of keystrokes publishes once.
+//! Publishing diagnostics: findings of the documents whose answers changed.
+//!
+//! Two queues. *Urgent* holds the documents whose own text just changed (a
+//! keystroke, a file written on disk): the user is looking at them, so they
+//! are published first, a short debounce after the change. The *backlog*
+//! holds everything else: documents whose findings a change may have moved
+//! (a conflict partner of an edited figure), every document after the
+//! first indexing or a configuration change. It is published a chunk at a
+//! time, both cores computing, and new urgent work is taken between chunks,
+//! so a keystroke never waits behind a whole corpus.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rustc_hash::FxHashSet;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
 
 use super::convert;
 use super::state::{Shared, View, client_answer};
+use crate::analysis::corpus::ClaimMemo;
 use crate::analysis::entities::DocId;
+use crate::analysis::span::Span;
 
 /// Quiet time before publishing, and the longest a burst may delay it.
 const QUIET: Duration = Duration::from_millis(15);
 const MAX_DELAY: Duration = Duration::from_millis(120);
-/// Documents converted per read-lock acquisition.
-const CHUNK: usize = 512;
+/// Backlog documents computed per step (between two looks at new work).
+const CHUNK: usize = 128;
 
 pub struct Publish {
+    /// Documents whose own text changed: published first.
+    pub urgent: Vec<DocId>,
+    /// Other documents whose findings may have changed.
     pub docs: Vec<DocId>,
     /// Documents that left the corpus: their diagnostics are cleared.
     pub removed: Vec<PathBuf>,
-    /// Publish for every document (after indexing).
+    /// Publish for every document (after indexing or a configuration
+    /// change); the open ones first.
     pub all: bool,
     /// Answers the client caches may have changed beyond the documents
     /// listed (any change of the corpus: entity types and claim links are
     /// corpus-wide): ask it to re-request tokens and lenses.
     pub refresh: bool,
+    /// Answered once everything queued so far is published.
     pub ack: Vec<oneshot::Sender<()>>,
 }
 
-pub async fn run(shared: Arc<Shared>, client: Client, mut rx: mpsc::UnboundedReceiver<Publish>) {
-    while let Some(first) = rx.recv().await {
-        let mut docs: FxHashSet<DocId> = FxHashSet::default();
-        let mut removed = Vec::new();
-        let mut all = false;
-        let mut refresh = false;
-        let mut acks = Vec::new();
-        let mut take = |m: Publish, acks: &mut Vec<oneshot::Sender<()>>| {
-            docs.extend(m.docs);
-            removed.extend(m.removed);
-            all |= m.all;
-            refresh |= m.refresh;
-            acks.extend(m.ack);
-        };
-        take(first, &mut acks);
-        let started = Instant::now();
-        while acks.is_empty() && started.elapsed() < MAX_DELAY {
-            match tokio::time::timeout(QUIET, rx.recv()).await {
-                Ok(Some(m)) => take(m, &mut acks),
-                _ => break,
+/// What the publisher has still to do.
+#[derive(Default)]
+struct Queue {
+    urgent: Vec<DocId>,
+    backlog: Vec<DocId>,
+    queued: FxHashSet<DocId>,
+    removed: Vec<PathBuf>,
+    all: bool,
+    refresh: bool,
+    acks: Vec<oneshot::Sender<()>>,
+}
+
+impl Queue {
+    fn take(&mut self, m: Publish) {
+        for d in m.urgent {
+            if !self.urgent.contains(&d) {
+                self.urgent.push(d);
             }
         }
-        for path in removed {
+        self.later(m.docs);
+        self.removed.extend(m.removed);
+        self.all |= m.all;
+        self.refresh |= m.refresh;
+        self.acks.extend(m.ack);
+    }
+
+    fn later(&mut self, docs: impl IntoIterator<Item = DocId>) {
+        for d in docs {
+            if self.queued.insert(d) {
+                self.backlog.push(d);
+            }
+        }
+    }
+
+    fn is_idle(&self) -> bool {
+        self.urgent.is_empty() && self.backlog.is_empty() && self.removed.is_empty() && !self.all
+    }
+
+    /// The next documents to publish: all urgent ones, else a chunk of the
+    /// backlog.
+    fn next(&mut self) -> Vec<DocId> {
+        if !self.urgent.is_empty() {
+            let out = std::mem::take(&mut self.urgent);
+            for d in &out {
+                self.queued.remove(d);
+            }
+            self.backlog.retain(|d| !out.contains(d));
+            return out;
+        }
+        let n = self.backlog.len().min(CHUNK);
+        let out: Vec<DocId> = self.backlog.drain(..n).collect();
+        for d in &out {
+            self.queued.remove(d);
+        }
+        out
+    }
+}
+
+/// What was last published for a document with findings: the spans of its
+/// flagged figures and the documents its findings refer to. Those
+/// documents' findings point at these spans; when the spans move (typing
+/// above them), they are republished.
+type Shown = FxHashMap<DocId, (Vec<Span>, Vec<DocId>)>;
+
+pub async fn run(shared: Arc<Shared>, client: Client, mut rx: mpsc::UnboundedReceiver<Publish>) {
+    let mut q = Queue::default();
+    let mut shown: Shown = FxHashMap::default();
+    loop {
+        if q.is_idle() {
+            finish(&shared, &client, &mut q);
+            let Some(first) = rx.recv().await else { break };
+            q.take(first);
+            // a burst of keystrokes publishes once
+            let started = Instant::now();
+            while q.acks.is_empty() && started.elapsed() < MAX_DELAY {
+                match tokio::time::timeout(QUIET, rx.recv()).await {
+                    Ok(Some(m)) => q.take(m),
+                    _ => break,
+                }
+            }
+        }
+        while let Ok(m) = rx.try_recv() {
+            q.take(m);
+        }
+        for path in std::mem::take(&mut q.removed) {
             if let Some(uri) = convert::path_to_uri(&path) {
                 client.publish_diagnostics(uri, Vec::new(), None).await;
             }
         }
-        let mut ids: Vec<DocId> = if all {
+        if std::mem::take(&mut q.all) {
             let corpus = shared.corpus.read();
-            corpus.documents().map(|(id, _)| id).collect()
-        } else {
-            docs.into_iter().collect()
+            let open = shared.open.lock();
+            let mut ids: Vec<(bool, &std::path::Path, DocId)> = corpus
+                .documents()
+                .map(|(id, d)| (!open.contains_key(&d.path), d.path.as_path(), id))
+                .collect();
+            ids.sort();
+            let (first, rest): (Vec<_>, Vec<_>) = ids.into_iter().partition(|x| !x.0);
+            q.urgent.extend(first.into_iter().map(|x| x.2));
+            q.later(rest.into_iter().map(|x| x.2));
+        }
+        let urgent = !q.urgent.is_empty();
+        let ids = q.next();
+        if ids.is_empty() {
+            continue;
+        }
+        let sh = shared.clone();
+        let batch = tokio::task::spawn_blocking(move || compute(&sh, &ids)).await;
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!("internal error while computing diagnostics: {e}");
+                continue;
+            }
         };
-        ids.sort_unstable();
-        for chunk in ids.chunks(CHUNK) {
-            let batch = {
-                let sh = shared.clone();
-                let chunk = chunk.to_vec();
-                tokio::task::spawn_blocking(move || {
-                    let corpus = sh.corpus.read();
-                    let view = View {
-                        corpus: &corpus,
-                        enc: sh.encoding(),
-                    };
-                    let open = sh.open.lock().clone();
-                    chunk
-                        .iter()
-                        .filter_map(|&id| {
-                            let d = corpus.doc(id)?;
-                            let uri = convert::path_to_uri(&d.path)?;
-                            Some((uri, diagnostics(&view, id), open.get(&d.path).copied()))
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .await
-            };
-            match batch {
-                Ok(batch) => {
-                    for (uri, diags, version) in batch {
-                        client.publish_diagnostics(uri, diags, version).await;
+        for p in batch {
+            // documents pointing at this one's figures, when those moved
+            if urgent {
+                let before = shown.get(&p.id);
+                let moved = before.map(|b| &b.0) != Some(&p.spans)
+                    && !(before.is_none() && p.spans.is_empty());
+                if moved {
+                    let mut partners = p.partners.clone();
+                    if let Some(b) = before {
+                        partners.extend(b.1.iter().copied());
                     }
+                    partners.retain(|&d| d != p.id);
+                    q.later(partners);
                 }
-                Err(e) => tracing::error!("internal error while computing diagnostics: {e}"),
             }
-        }
-        if refresh {
-            let (tokens, lenses) = {
-                let s = shared.session.read();
-                (s.refresh_tokens, s.refresh_lenses)
-            };
-            // asked on the side: diagnostics never wait for the client
-            if tokens {
-                let c = client.clone();
-                tokio::spawn(async move {
-                    client_answer(
-                        "workspace/semanticTokens/refresh",
-                        c.semantic_tokens_refresh(),
-                    )
-                    .await
-                });
+            if p.spans.is_empty() {
+                shown.remove(&p.id);
+            } else {
+                shown.insert(p.id, (p.spans, p.partners));
             }
-            if lenses {
-                let c = client.clone();
-                tokio::spawn(async move {
-                    client_answer("workspace/codeLens/refresh", c.code_lens_refresh()).await
-                });
-            }
+            client
+                .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                .await;
         }
-        for a in acks {
-            let _ = a.send(());
+    }
+}
+
+/// One document's diagnostics, ready to send.
+struct Published {
+    id: DocId,
+    uri: Uri,
+    diagnostics: Vec<Diagnostic>,
+    version: Option<i32>,
+    spans: Vec<Span>,
+    partners: Vec<DocId>,
+}
+
+/// The diagnostics of `ids`, computed on all cores.
+fn compute(shared: &Shared, ids: &[DocId]) -> Vec<Published> {
+    let corpus = shared.corpus.read();
+    let view = View {
+        corpus: &corpus,
+        enc: shared.encoding(),
+    };
+    let open = shared.open.lock().clone();
+    ids.par_iter()
+        .map_init(ClaimMemo::default, |memo, &id| {
+            let d = corpus.doc(id)?;
+            let uri = convert::path_to_uri(&d.path)?;
+            let (diagnostics, spans, partners) = diagnostics_of(&view, id, memo);
+            Some(Published {
+                id,
+                uri,
+                diagnostics,
+                version: open.get(&d.path).copied(),
+                spans,
+                partners,
+            })
+        })
+        .flatten()
+        .collect()
+}
+
+/// Nothing left to publish: answer who waited, and ask the client to
+/// re-request what it caches if anything asked for it.
+fn finish(shared: &Shared, client: &Client, q: &mut Queue) {
+    if std::mem::take(&mut q.refresh) {
+        let (tokens, lenses) = {
+            let s = shared.session.read();
+            (s.refresh_tokens, s.refresh_lenses)
+        };
+        // asked on the side: diagnostics never wait for the client
+        if tokens {
+            let c = client.clone();
+            tokio::spawn(async move {
+                client_answer(
+                    "workspace/semanticTokens/refresh",
+                    c.semantic_tokens_refresh(),
+                )
+                .await
+            });
         }
+        if lenses {
+            let c = client.clone();
+            tokio::spawn(async move {
+                client_answer("workspace/codeLens/refresh", c.code_lens_refresh()).await
+            });
+        }
+    }
+    for a in std::mem::take(&mut q.acks) {
+        let _ = a.send(());
     }
 }
 
 /// The diagnostics of one document.
 pub fn diagnostics(view: &View, id: DocId) -> Vec<Diagnostic> {
+    diagnostics_of(view, id, &ClaimMemo::default()).0
+}
+
+/// The diagnostics of one document, with the spans they flag and the
+/// documents they refer to.
+fn diagnostics_of(
+    view: &View,
+    id: DocId,
+    memo: &ClaimMemo,
+) -> (Vec<Diagnostic>, Vec<Span>, Vec<DocId>) {
     let corpus = view.corpus;
     let Some(doc) = corpus.doc(id) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new(), Vec::new());
     };
-    corpus
-        .findings(id)
+    let findings = corpus.findings_with(id, memo);
+    let spans = findings.iter().map(|f| f.span).collect();
+    let mut partners: Vec<DocId> = findings
+        .iter()
+        .flat_map(|f| f.partners.iter().copied())
+        .collect();
+    partners.sort_unstable();
+    partners.dedup();
+    let diagnostics = findings
         .into_iter()
         .map(|f| {
             let related = f
@@ -163,5 +311,6 @@ pub fn diagnostics(view: &View, id: DocId) -> Vec<Diagnostic> {
                 ..Diagnostic::default()
             }
         })
-        .collect()
+        .collect();
+    (diagnostics, spans, partners)
 }
