@@ -219,6 +219,9 @@ pub struct EntityIndex {
     readers: Mutex<FxHashMap<String, FxHashSet<DocId>>>,
     /// Buckets changed by the last update or removal.
     touched: Vec<String>,
+    /// Entities described since the clock last moved ([`EntityIndex::entity`]
+    /// gathers every member of a bucket: thousands for a head of state).
+    infos: Mutex<(u64, FxHashMap<EntityId, EntityInfo>)>,
 }
 
 /// How a referent resolved.
@@ -923,6 +926,24 @@ impl EntityIndex {
     }
 
     pub fn entity(&self, id: EntityId) -> Option<EntityInfo> {
+        {
+            let mut infos = self.infos.lock();
+            if infos.0 != self.clock {
+                *infos = (self.clock, FxHashMap::default());
+            }
+            if let Some(info) = infos.1.get(&id) {
+                return Some(info.clone());
+            }
+        }
+        let info = self.describe(id)?;
+        let mut infos = self.infos.lock();
+        if infos.0 == self.clock {
+            infos.1.insert(id, info.clone());
+        }
+        Some(info)
+    }
+
+    fn describe(&self, id: EntityId) -> Option<EntityInfo> {
         let key = self.key_of_id(id)?;
         let mut members: FxHashSet<Member> = FxHashSet::default();
         for b in self.candidate_buckets(&key) {
