@@ -157,15 +157,27 @@ fn answer(method: &str, params: &Value) -> Value {
 }
 
 impl LspClient {
-    /// Start `exe lsp` in `cwd`, its log (stderr) going to `log`.
-    pub fn spawn(exe: &Path, cwd: &Path, log: &Path) -> Result<LspClient, String> {
+    /// Start `exe lsp` in `cwd`, its log (stderr) going to `log`, with
+    /// the analysis cache in `cache` (None: off).
+    pub fn spawn(
+        exe: &Path,
+        cwd: &Path,
+        log: &Path,
+        cache: Option<&Path>,
+    ) -> Result<LspClient, String> {
         let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
-        let mut child = Command::new(exe)
-            .arg("lsp")
+        let mut cmd = Command::new(exe);
+        cmd.arg("lsp")
             .current_dir(cwd)
-            .env("CLAIMLENS_LOG", "claimlens=info")
-            // first indexing is measured cold, and the user's cache left alone
-            .env("CLAIMLENS_CACHE", "off")
+            .env("CLAIMLENS_LOG", "claimlens=info");
+        match cache {
+            // never the user's cache
+            Some(dir) => cmd
+                .env("CLAIMLENS_CACHE", "on")
+                .env("CLAIMLENS_CACHE_DIR", dir),
+            None => cmd.env("CLAIMLENS_CACHE", "off"),
+        };
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log_file))

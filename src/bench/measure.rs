@@ -14,10 +14,10 @@ use serde_json::{Value, json};
 
 use super::external;
 use super::generate::{Article, Generator, Manifest, Sources};
-use super::lsp_client::{LspClient, Msg, Received, proc_cpu_seconds, proc_mem, uri};
+use super::lsp_client::{LspClient, Msg, ProcMem, Received, proc_cpu_seconds, proc_mem, uri};
 use super::report::{
-    InProcess, Latency, LspResult, Machine, Module, Output, Report, SizeResult, markdown_page,
-    text_table,
+    InProcess, Latency, LspResult, Machine, Module, Output, Reopen, Report, SizeResult,
+    markdown_page, text_table,
 };
 use super::rng::{Rng, mix};
 use super::{RunArgs, source_dirs};
@@ -110,6 +110,17 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
                 eprintln!("[{n}] server measurement failed: {e}");
                 res.lsp_error = Some(e);
             }
+        }
+        eprintln!("[{n}] reopening with the analysis cache");
+        match reopen(&exe, &dir, &work, &manifest, args) {
+            Ok(r) => {
+                eprintln!(
+                    "[{n}] ready in {:.2} s (filling the cache: {:.2} s)",
+                    r.ready_s, r.fill_ready_s
+                );
+                res.reopen = Some(r);
+            }
+            Err(e) => eprintln!("[{n}] reopen measurement failed: {e}"),
         }
         eprintln!("[{n}] analysis in process");
         let ip = in_process(&dir, &plan, args)?;
@@ -350,26 +361,83 @@ fn non_empty(v: &Value) -> bool {
     }
 }
 
-fn lsp_session(
+/// Open the corpus twice more with a cache folder of the bench's own: the
+/// first start fills the cache (written once the server is ready), the
+/// second reads it.
+fn reopen(
     exe: &Path,
     root: &Path,
     work: &Path,
-    plan: &Plan,
     manifest: &Manifest,
     args: &RunArgs,
-) -> Result<LspResult, String> {
+) -> Result<Reopen, String> {
     let n = manifest.articles;
-    let log = work.join(format!("server-{n}.log"));
+    let dir = work.join(format!("cache-{n}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let expected: HashSet<PathBuf> = workspace::discover(root).into_iter().collect();
-    if expected.len() != n {
-        return Err(format!(
-            "{} holds {} corpus files, expected {n}",
-            root.display(),
-            expected.len()
-        ));
+    let log = work.join(format!("server-{n}-fill.log"));
+    let fill = start(exe, root, &log, Some(&dir), expected.clone(), args)?;
+    // the cache is written after readiness: wait for the server to say so
+    let deadline = Instant::now() + Duration::from_secs(args.timeout);
+    loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("analysis cache saved") || text.contains("analysis cache up to date") {
+            break;
+        }
+        if text.contains("analysis cache not saved") || Instant::now() > deadline {
+            return Err(format!(
+                "the cache was not written; server log: {}",
+                log.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
+    fill.conn.c.shutdown(Duration::from_secs(10));
+    let cache_bytes = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    let log = work.join(format!("server-{n}-reopen.log"));
+    let again = start(exe, root, &log, Some(&dir), expected, args)?;
+    again.conn.c.shutdown(Duration::from_secs(10));
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(Reopen {
+        fill_ready_s: fill.ready_s,
+        ready_s: again.ready_s,
+        cache_bytes,
+        mem_ready: again.mem_ready,
+    })
+}
+
+/// A server started on a corpus and ready: diagnostics for every file.
+struct Started {
+    conn: Conn,
+    pid: u32,
+    t0: Instant,
+    init_ms: f64,
+    ready_s: f64,
+    cpu0: f64,
+    cpu1: f64,
+    mem_ready: ProcMem,
+}
+
+/// Spawn the server on `root`, initialise it as VS Code would and wait
+/// until it is ready.
+fn start(
+    exe: &Path,
+    root: &Path,
+    log: &Path,
+    cache: Option<&Path>,
+    expected: HashSet<PathBuf>,
+    args: &RunArgs,
+) -> Result<Started, String> {
     let mut conn = Conn {
-        c: LspClient::spawn(exe, root, &log)?,
+        c: LspClient::spawn(exe, root, log, cache)?,
         expected,
         published: HashSet::new(),
         findings: HashMap::new(),
@@ -429,6 +497,46 @@ fn lsp_session(
     let cpu1 = proc_cpu_seconds(pid).unwrap_or(0.0);
     let mem_ready = proc_mem(pid).unwrap_or_default();
     let ready_s = (ready_at - t0).as_secs_f64();
+    Ok(Started {
+        conn,
+        pid,
+        t0,
+        init_ms,
+        ready_s,
+        cpu0,
+        cpu1,
+        mem_ready,
+    })
+}
+
+fn lsp_session(
+    exe: &Path,
+    root: &Path,
+    work: &Path,
+    plan: &Plan,
+    manifest: &Manifest,
+    args: &RunArgs,
+) -> Result<LspResult, String> {
+    let n = manifest.articles;
+    let log = work.join(format!("server-{n}.log"));
+    let expected: HashSet<PathBuf> = workspace::discover(root).into_iter().collect();
+    if expected.len() != n {
+        return Err(format!(
+            "{} holds {} corpus files, expected {n}",
+            root.display(),
+            expected.len()
+        ));
+    }
+    let Started {
+        mut conn,
+        pid,
+        t0,
+        init_ms,
+        ready_s,
+        cpu0,
+        cpu1,
+        mem_ready,
+    } = start(exe, root, &log, None, expected, args)?;
     let diagnostics_total = conn.findings.values().sum();
     eprintln!("[{n}] ready in {ready_s:.2} s");
 
