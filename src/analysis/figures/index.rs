@@ -41,9 +41,11 @@
 //! neighbourhood is), so a conflict is shown on both sides or neither.
 //!
 //! Neighbourhoods depend only on the figures in the bucket, their values,
-//! their positions in their documents and the documents' paths (hashed by
-//! the caller into a rank), never on document ids or the order of edits:
-//! an index built edit by edit answers as one built at once.
+//! their [`signatures`] (what other documents see of them, not where they
+//! are) and the documents' paths (hashed by the caller into a rank), never
+//! on document ids, positions or the order of edits: an index built edit by
+//! edit answers as one built at once, and typing that leaves a figure's
+//! signature alone leaves its neighbourhoods alone.
 //!
 //! An edit inserting or removing a figure changes the neighbourhoods of the
 //! figures within the radius of it in either order, each gaining (or
@@ -97,7 +99,7 @@ pub const VALUE_RADIUS: usize = 64;
 pub const SAMPLE_RADIUS: usize = 64;
 
 /// A figure's place in the hash order: a hash of its document's rank and its
-/// index there (so that one document's figures are spread), then the rank,
+/// signature (so that one document's figures are spread), then the rank,
 /// the document id (only where two paths hash alike) and the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct ByHash {
