@@ -2,11 +2,13 @@
 //! end to end on a tiny corpus and writes a well-formed report. (No timing
 //! is asserted: numbers from a test machine mean nothing.)
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+
+mod support;
+use support::snapshot;
 
 fn exe() -> Command {
     Command::new(env!("CARGO_BIN_EXE_claimlens"))
@@ -31,24 +33,6 @@ fn generate(out: &Path, articles: usize, seed: u64) {
     assert!(st.success(), "generate failed: {st}");
 }
 
-/// Every file under `dir` (relative path → bytes), hidden ones included.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn same_seed_same_bytes_other_seed_other_bytes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -60,7 +44,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     generate(&a, 80, 7);
     generate(&b, 80, 7);
     generate(&c, 80, 8);
-    let (ta, tb, tc) = (tree(&a), tree(&b), tree(&c));
+    let (ta, tb, tc) = (snapshot(&a), snapshot(&b), snapshot(&c));
     let articles = ta.keys().filter(|k| k.ends_with(".txt")).count();
     assert_eq!(articles, 80);
     assert!(ta.contains_key(".claimlens-bench/corpus.json"));
@@ -78,7 +62,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     );
     // regenerating into a corpus folder made by the generator replaces it
     generate(&a, 80, 7);
-    assert_eq!(tree(&a), tb);
+    assert_eq!(snapshot(&a), tb);
 }
 
 #[test]

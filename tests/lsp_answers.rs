@@ -9,11 +9,10 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use support::{Server, Start, corpus, pos_of, range_of, sample_corpus, text_in, uri};
+use support::{Server, Start, corpus, pos_of, range_of, sample_corpus, snapshot, text_in, uri};
 
 const FIGURE: &str = "inconsistent-figure";
 
@@ -90,24 +89,6 @@ fn loc_uri(l: &Value) -> &str {
 fn into<'a>(locs: &'a [Value], path: &Path) -> Vec<&'a Value> {
     let u = uri(path);
     locs.iter().filter(|l| loc_uri(l) == u).collect()
-}
-
-/// Every file under `dir` with its bytes (to prove nothing else was written).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Wait until the latest diagnostics of `path` hold exactly `n`

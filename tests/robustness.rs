@@ -690,24 +690,17 @@ fn a_client_that_never_answers_server_requests_is_still_served() {
 
 /// Every file of a folder: bytes, modification time and inode.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, i64, i64, u64)> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
+    support::all_files(root)
+        .into_iter()
+        .map(|p| {
             let m = std::fs::symlink_metadata(&p).unwrap();
-            if m.is_dir() {
-                stack.push(p);
-            } else {
-                let bytes = std::fs::read(&p).unwrap_or_default();
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    (bytes, m.mtime(), m.mtime_nsec(), m.ino()),
-                );
-            }
-        }
-    }
-    out
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            (
+                p.strip_prefix(root).unwrap().to_path_buf(),
+                (bytes, m.mtime(), m.mtime_nsec(), m.ino()),
+            )
+        })
+        .collect()
 }
 
 #[test]

@@ -421,8 +421,8 @@ struct Started {
     t0: Instant,
     init_ms: f64,
     ready_s: f64,
-    cpu0: f64,
-    cpu1: f64,
+    /// Server CPU seconds from `initialized` to ready.
+    index_cpu_s: f64,
     mem_ready: ProcMem,
 }
 
@@ -503,8 +503,7 @@ fn start(
         t0,
         init_ms,
         ready_s,
-        cpu0,
-        cpu1,
+        index_cpu_s: cpu1 - cpu0,
         mem_ready,
     })
 }
@@ -527,16 +526,8 @@ fn lsp_session(
             expected.len()
         ));
     }
-    let Started {
-        mut conn,
-        pid,
-        t0,
-        init_ms,
-        ready_s,
-        cpu0,
-        cpu1,
-        mem_ready,
-    } = start(exe, root, &log, None, expected, args)?;
+    let st = start(exe, root, &log, None, expected, args)?;
+    let (mut conn, ready_s) = (st.conn, st.ready_s);
     let diagnostics_total = conn.findings.values().sum();
     eprintln!("[{n}] ready in {ready_s:.2} s");
 
@@ -578,24 +569,24 @@ fn lsp_session(
     )?;
     let keystroke = keystrokes(&mut conn, plan, args)?;
     eprintln!("[{n}] keystrokes: {}", keystroke.n);
-    let mem_end = proc_mem(pid).unwrap_or_default();
+    let mem_end = proc_mem(st.pid).unwrap_or_default();
     conn.c.shutdown(Duration::from_secs(10));
     let secs = ready_s.max(1e-9);
     Ok(LspResult {
-        initialize_ms: init_ms,
-        first_diagnostics_s: conn.first_diag.map(|t| (t - t0).as_secs_f64()),
+        initialize_ms: st.init_ms,
+        first_diagnostics_s: conn.first_diag.map(|t| (t - st.t0).as_secs_f64()),
         ready_s,
         index_mb_per_s: manifest.stats.bytes as f64 / 1e6 / secs,
         index_articles_per_s: n as f64 / secs,
-        index_cores_used: (cpu1 - cpu0) / secs,
+        index_cores_used: st.index_cpu_s / secs,
         index_progress: conn
             .progress
             .iter()
-            .map(|&(at, p)| (at.saturating_duration_since(t0).as_secs_f64(), p))
+            .map(|&(at, p)| (at.saturating_duration_since(st.t0).as_secs_f64(), p))
             .collect(),
         files_with_diagnostics: conn.published.len(),
         diagnostics_total,
-        mem_ready,
+        mem_ready: st.mem_ready,
         mem_end,
         hover,
         definition,

@@ -641,22 +641,43 @@ pub fn position(text: &str, at: usize) -> Value {
     json!({"line": line, "character": character})
 }
 
-/// The `.txt` files under `root`, sorted.
-pub fn files_under(root: &Path) -> Vec<PathBuf> {
+/// Every file under `root` (hidden ones included; symbolic links listed,
+/// never followed), sorted.
+pub fn all_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() {
+            if std::fs::symlink_metadata(&p).unwrap().is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "txt") {
+            } else {
                 out.push(p);
             }
         }
     }
     out.sort();
     out
+}
+
+/// The `.txt` files under `root`, sorted.
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = all_files(root);
+    out.retain(|p| p.extension().is_some_and(|x| x == "txt"));
+    out
+}
+
+/// Every file under `dir` (path relative to it → bytes), to prove what was
+/// and was not written.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    all_files(dir)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            (rel, bytes)
+        })
+        .collect()
 }
 
 /// The latest diagnostics per URI, as published (order included); empty
