@@ -85,6 +85,27 @@ pub fn cache_dir(explicit: Option<&Path>) -> Option<PathBuf> {
     var("HOME").map(|h| h.join(".cache").join("claimlens"))
 }
 
+/// The cache folder to use, `None` when the cache is off: `enabled` (the
+/// caller's switch: a flag, a setting) and the environment must both allow
+/// it; then as [`cache_dir`].
+pub fn folder(enabled: bool, explicit: Option<&Path>) -> Option<PathBuf> {
+    if !enabled || disabled_by_env() {
+        return None;
+    }
+    cache_dir(explicit)
+}
+
+/// Log how a [`Cache::save`] went.
+pub fn log_saved(res: &std::io::Result<Saved>) {
+    match res {
+        Ok(Saved::UpToDate) => tracing::info!("analysis cache up to date"),
+        Ok(Saved::Written { entries, bytes }) => {
+            tracing::info!("analysis cache saved: {entries} entries, {bytes} bytes")
+        }
+        Err(e) => tracing::warn!("analysis cache not saved: {e}"),
+    }
+}
+
 /// What the configuration and the build contribute to every key.
 pub fn fingerprint(config: &Config) -> u64 {
     // `analyze` reads only the entity settings of the configuration
@@ -523,7 +544,9 @@ mod tests {
         format!("{a:?}") == format!("{b:?}")
     }
 
-    fn fresh(texts: &[Arc<str>], config: &Config) -> Vec<(Arc<str>, Arc<DocAnalysis>)> {
+    type Docs = Vec<(Arc<str>, Arc<DocAnalysis>)>;
+
+    fn fresh(texts: &[Arc<str>], config: &Config) -> Docs {
         let a = analyze_all(None, config, texts);
         texts.iter().cloned().zip(a).collect()
     }
@@ -532,6 +555,15 @@ mod tests {
         _tmp: tempfile::TempDir,
         root: PathBuf,
         cache: PathBuf,
+    }
+
+    /// Fresh folders, the default configuration, the bundled texts and
+    /// their analyses.
+    fn setup() -> (Dirs, Config, Vec<Arc<str>>, Docs) {
+        let config = Config::default();
+        let texts = bundled();
+        let docs = fresh(&texts, &config);
+        (dirs(), config, texts, docs)
     }
 
     fn dirs() -> Dirs {
@@ -557,10 +589,7 @@ mod tests {
 
     #[test]
     fn analyses_read_back_equal_fresh_ones_on_the_bundled_corpora() {
-        let d = dirs();
-        let config = Config::default();
-        let texts = bundled();
-        let docs = fresh(&texts, &config);
+        let (d, config, texts, docs) = setup();
         let c = Cache::open(&d.cache, std::slice::from_ref(&d.root), &config).unwrap();
         assert_eq!(c.stats().loaded, 0);
         assert!(matches!(c.save(&docs), Ok(Saved::Written { .. })));
@@ -578,10 +607,7 @@ mod tests {
 
     #[test]
     fn a_damaged_or_foreign_file_is_ignored_and_rebuilt() {
-        let d = dirs();
-        let config = Config::default();
-        let texts = bundled();
-        let docs = fresh(&texts, &config);
+        let (d, config, texts, docs) = setup();
         let roots = [d.root.clone()];
         Cache::open(&d.cache, &roots, &config)
             .unwrap()
@@ -637,11 +663,8 @@ mod tests {
 
     #[test]
     fn a_changed_text_is_analysed_again_and_gone_documents_are_dropped() {
-        let d = dirs();
-        let config = Config::default();
-        let texts = bundled();
+        let (d, config, texts, mut docs) = setup();
         let roots = [d.root.clone()];
-        let mut docs = fresh(&texts, &config);
         Cache::open(&d.cache, &roots, &config)
             .unwrap()
             .save(&docs)

@@ -12,7 +12,7 @@ use crate::analysis::config::{Config, ProjectFile};
 use crate::analysis::corpus::{Corpus, Document};
 use crate::analysis::span::Span;
 use crate::analysis::text::{Encoding, snippet};
-use crate::cache::{self, Cache, Saved};
+use crate::cache::{self, Cache};
 use crate::workspace;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -92,13 +92,7 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
             .cloned()
             .zip(analyses.iter().cloned())
             .collect();
-        std::thread::spawn(move || match c.save(&docs) {
-            Ok(Saved::UpToDate) => tracing::info!("analysis cache up to date"),
-            Ok(Saved::Written { entries, bytes }) => {
-                tracing::info!("analysis cache saved: {entries} entries, {bytes} bytes")
-            }
-            Err(e) => tracing::warn!("analysis cache not saved: {e}"),
-        })
+        std::thread::spawn(move || cache::log_saved(&c.save(&docs)))
     });
     corpus.upsert_many(
         paths
@@ -112,11 +106,7 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
 }
 
 fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
-    let cache_dir = if args.no_cache || cache::disabled_by_env() {
-        None
-    } else {
-        cache::cache_dir(args.cache_dir.as_deref())
-    };
+    let cache_dir = cache::folder(!args.no_cache, args.cache_dir.as_deref());
     let (corpus, skipped, saving) = load(&args.paths, cache_dir.as_deref())?;
     let flagged = corpus
         .documents()

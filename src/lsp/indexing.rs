@@ -14,7 +14,7 @@ use super::changes::Change;
 use super::state::{Shared, client_answer};
 use crate::analysis::analyze;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
-use crate::cache::{self, Cache, Saved};
+use crate::cache::{self, Cache};
 use crate::workspace::{self, ReadError};
 
 /// Documents read and analysed per message to the change queue.
@@ -129,12 +129,10 @@ async fn open_cache(shared: &Arc<Shared>) -> Option<Arc<Cache>> {
         let s = shared.session.read();
         (s.roots.clone(), s.settings.clone())
     };
-    if !settings.cache || cache::disabled_by_env() {
-        tracing::info!("analysis cache off");
-        return None;
-    }
-    let Some(dir) = cache::cache_dir(settings.cache_dir.as_deref()) else {
-        tracing::info!("analysis cache off: no cache folder (set CLAIMLENS_CACHE_DIR)");
+    let Some(dir) = cache::folder(settings.cache, settings.cache_dir.as_deref()) else {
+        tracing::info!(
+            "analysis cache off (by the settings or CLAIMLENS_CACHE, or no folder: set CLAIMLENS_CACHE_DIR)"
+        );
         return None;
     };
     let sh = shared.clone();
@@ -172,23 +170,19 @@ async fn save_cache(shared: Arc<Shared>, cache: Arc<Cache>) {
         let docs: Vec<_> = {
             let corpus = shared.corpus.read();
             if !cache.is_for(corpus.config()) {
-                return Ok(None);
+                return None;
             }
             corpus
                 .documents()
                 .map(|(_, d)| (d.text.clone(), d.analysis.clone()))
                 .collect()
         };
-        cache.save(&docs).map(Some)
+        Some(cache.save(&docs))
     })
     .await;
     match res {
-        Ok(Ok(Some(Saved::Written { entries, bytes }))) => {
-            tracing::info!("analysis cache saved: {entries} entries, {bytes} bytes")
-        }
-        Ok(Ok(Some(Saved::UpToDate))) => tracing::info!("analysis cache up to date"),
-        Ok(Ok(None)) => tracing::info!("analysis cache not saved: the configuration changed"),
-        Ok(Err(e)) => tracing::warn!("analysis cache not saved: {e}"),
+        Ok(Some(saved)) => cache::log_saved(&saved),
+        Ok(None) => tracing::info!("analysis cache not saved: the configuration changed"),
         Err(e) => tracing::error!("internal error while saving the analysis cache: {e}"),
     }
 }
