@@ -149,7 +149,12 @@ impl Corpus {
 
     /// Insert or replace a document. Returns the documents whose findings
     /// (diagnostics) may have changed: the document itself and those with a
-    /// figure that may conflict with one of its old or new figures.
+    /// figure that may conflict with one of its changed figures (see
+    /// [`figures::signatures`]: a figure the edit only moved changes nobody's
+    /// conflicts). Other documents' findings that point at a moved figure
+    /// keep their content but point at its old place; a caller showing those
+    /// locations refreshes the documents named in the edited document's
+    /// [`Finding::partners`] (the server does, when the flagged spans move).
     ///
     /// Answers that are computed when asked (hover, claim links, lenses,
     /// entity tokens) may change in other documents too; which ones is not
@@ -236,7 +241,7 @@ impl Corpus {
         self.docs[id as usize] = None;
         self.free.push(id);
         self.entities.remove(id);
-        self.claims.remove(id);
+        self.claims.discard(id);
         let mut changed = self.figures.remove(id);
         changed.retain(|&d| d != id);
         changed.sort_unstable();
@@ -354,15 +359,26 @@ impl Corpus {
         self.doc(doc)?.analysis.figures.get(index as usize)
     }
 
-    /// The figures that disagree with `doc`'s figures.
+    /// The figures that disagree with `doc`'s figures, each list in path
+    /// order.
     pub fn conflicts(&self, doc: DocId) -> Vec<Conflict> {
-        let memo = ClaimMemo::default();
-        let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
-        let mut out = self.figures.conflicts(doc, &same_claim);
+        self.conflicts_with(doc, &ClaimMemo::default())
+    }
+
+    fn conflicts_with(&self, doc: DocId, memo: &ClaimMemo) -> Vec<Conflict> {
+        let mut out = self.figures.conflicts(doc, &self.same_claim(memo));
         for c in &mut out {
             self.sort_by_path(&mut c.others);
         }
         out
+    }
+
+    /// "Do these two statements make the same claim?", remembered in `memo`.
+    fn same_claim<'a>(
+        &'a self,
+        memo: &'a ClaimMemo,
+    ) -> impl Fn((DocId, u32), (DocId, u32)) -> bool + 'a {
+        move |a, b| memo.is_linked(&self.claims, a, b)
     }
 
     /// Order (document, index) pairs by the document's path: ids follow the
@@ -377,8 +393,9 @@ impl Corpus {
     /// Other mentions of the quantity that `doc`'s figure `index` gives.
     pub fn same_quantity(&self, doc: DocId, index: u32) -> Vec<(DocId, u32)> {
         let memo = ClaimMemo::default();
-        let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
-        let mut out = self.figures.same_quantity(doc, index, &same_claim);
+        let mut out = self
+            .figures
+            .same_quantity(doc, index, &self.same_claim(&memo));
         self.sort_by_path(&mut out);
         out
     }
@@ -401,19 +418,18 @@ impl Corpus {
         let Some(d) = self.doc(doc) else {
             return Vec::new();
         };
-        let same_claim = |a, b| memo.is_linked(&self.claims, a, b);
         let mut out = Vec::new();
-        for c in self.figures.conflicts(doc, &same_claim) {
+        for c in self.conflicts_with(doc, memo) {
             let Some(fig) = d.analysis.figures.get(c.figure as usize) else {
                 continue;
             };
             if self.is_kept(d, fig) {
                 continue;
             }
-            // (path, figure text, document, span), the kept ones left out:
-            // a figure the user kept is an accepted disagreement and raises
-            // no warning on either side
-            let mut others: Vec<(&Path, &str, DocId, Span)> = c
+            // (path, figure text, document, span) in path order, the kept
+            // ones left out: a figure the user kept is an accepted
+            // disagreement and raises no warning on either side
+            let others: Vec<(&Path, &str, DocId, Span)> = c
                 .others
                 .iter()
                 .filter_map(|&(od, of)| {
@@ -432,10 +448,6 @@ impl Corpus {
             if others.is_empty() {
                 continue;
             }
-            others.sort_unstable_by(|a, b| {
-                (a.0.as_os_str().as_encoded_bytes(), a.3.start)
-                    .cmp(&(b.0.as_os_str().as_encoded_bytes(), b.3.start))
-            });
             // the disagreeing values, in order of their first article
             let mut values: Vec<(&str, Vec<usize>)> = Vec::new();
             for (i, o) in others.iter().enumerate() {

@@ -146,6 +146,14 @@ impl ClaimIndex {
         out
     }
 
+    /// Remove a document without working out which others were linked to
+    /// it (what a corpus does: claim links are computed when asked).
+    pub fn discard(&mut self, doc: DocId) {
+        self.unindex(doc);
+        self.restore_postings();
+        self.clear_cache();
+    }
+
     /// Remove a document; returns the other documents whose links changed.
     pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
         if self.doc(doc).is_none() {
@@ -153,9 +161,7 @@ impl ClaimIndex {
         }
         let mut affected = FxHashSet::default();
         self.linked_docs(doc, &mut affected);
-        self.unindex(doc);
-        self.restore_postings();
-        self.clear_cache();
+        self.discard(doc);
         affected.remove(&doc);
         let mut out: Vec<DocId> = affected.into_iter().collect();
         out.sort_unstable();

@@ -328,9 +328,8 @@ impl FigureIndex {
                 }
             }
         };
-        let indexed = |f: &Figure| indexed_key(f).is_some();
         let new_at: FxHashMap<u64, u32> = (0..figures.len())
-            .filter(|&i| indexed(&figures[i]))
+            .filter(|&i| indexed_key(&figures[i]).is_some())
             .map(|i| (hashes[i], i as u32))
             .collect();
         let mut kept: Vec<(u32, u32)> = Vec::new();
@@ -352,15 +351,11 @@ impl FigureIndex {
             self.neighbours_changed(k, doc, f, at, &mut touched);
             self.unindex(k, f, at);
         }
-        // figures that stayed: same places, new indices
+        // figures that stayed: same places (same hash), new indices
         for &(j, i) in &kept {
             let f = &figures[i as usize];
             let Some(k) = indexed_key(f) else { continue };
             self.unindex(k, f, by_hash(rank, doc, j, old.hashes[j as usize]));
-        }
-        for &(_, i) in &kept {
-            let f = &figures[i as usize];
-            let Some(k) = indexed_key(f) else { continue };
             self.index(k, f, by_hash(rank, doc, i, hashes[i as usize]));
         }
         self.docs.insert(
