@@ -87,14 +87,17 @@ pub fn uri_path(uri: &str) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out).into_owned())
 }
 
-fn write_frame(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
+/// Write one JSON-RPC message with its `Content-Length` header.
+pub fn write_frame(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
     let body = serde_json::to_vec(v).map_err(std::io::Error::other)?;
     write!(w, "Content-Length: {}\r\n\r\n", body.len())?;
     w.write_all(&body)?;
     w.flush()
 }
 
-fn read_frame(r: &mut impl BufRead) -> Option<(Instant, Vec<u8>)> {
+/// Read one JSON-RPC message body and when it was read; `None` at the
+/// end of the stream or on a broken header.
+pub fn read_frame(r: &mut impl BufRead) -> Option<(Instant, Vec<u8>)> {
     let mut len = None;
     loop {
         let mut line = String::new();

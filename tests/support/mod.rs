@@ -40,42 +40,11 @@ pub struct Inbox {
     pub null_id_errors: Vec<Value>,
 }
 
-pub fn uri(path: &Path) -> String {
-    let mut s = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
-}
-
-pub fn write_frame(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
-    let body = serde_json::to_vec(v).expect("serialize");
-    write!(w, "Content-Length: {}\r\n\r\n", body.len())?;
-    w.write_all(&body)?;
-    w.flush()
-}
+// the bench's client speaks the same JSON-RPC framing and URI spelling
+pub use claimlens::bench::lsp_client::{uri, write_frame};
 
 fn read_frame(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    r.read_exact(&mut body).ok()?;
+    let (_, body) = claimlens::bench::lsp_client::read_frame(r)?;
     serde_json::from_slice(&body).ok()
 }
 
