@@ -12,6 +12,12 @@
 //!   answering exactly as a corpus indexed from scratch from the final
 //!   texts: diagnostics (repeated claims, figure conflicts), semantic tokens,
 //!   symbols, code lenses, hovers, the conflict list and the claim groups.
+//!   The fresh corpus judges its figures all at once
+//!   (`Corpus::prepare_findings`), the incremental one document by document.
+//! - `judging_all_figures_at_once_equals_document_by_document`: the same on a
+//!   generated corpus of a thousand articles, whose buckets are far larger
+//!   than a figure's neighbourhood; and giving way when asked leaves the
+//!   answers as they were.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -371,6 +377,45 @@ proptest! {
             cfg.clone(),
             texts.iter().map(|(s, t)| (path(*s), Arc::from(t.as_str()))).collect(),
         );
+        // the fresh side judges all figures at once, the other per document
+        prop_assert!(fresh.prepare_findings(&|| false));
         assert_same(&answers(&corpus), &answers(&fresh));
+    }
+}
+
+#[test]
+fn judging_all_figures_at_once_equals_document_by_document() {
+    use claimlens::bench::generate::{Generator, Sources, default_source_dirs};
+    let sources = Sources::load(&default_source_dirs()).expect("generator sources");
+    let generator = Generator::new(sources, 1000, 11);
+    let cfg = Config::default();
+    let corpus = Corpus::build(
+        cfg,
+        (0..1000)
+            .map(|i| {
+                let a = generator.article(i);
+                (
+                    PathBuf::from("/claimlens-gen").join(&a.path),
+                    Arc::from(a.text.as_str()),
+                )
+            })
+            .collect(),
+    );
+    let ids: Vec<_> = corpus.documents().map(|(id, _)| id).collect();
+    let one_by_one: Vec<_> = ids.iter().map(|&id| corpus.findings(id)).collect();
+    let flagged = one_by_one.iter().filter(|f| !f.is_empty()).count();
+    assert!(flagged > 100, "only {flagged} documents with findings");
+    // asked to give way at once: nothing is kept, answers are unchanged
+    assert!(!corpus.prepare_findings(&|| true));
+    assert!(!corpus.findings_prepared());
+    assert!(corpus.prepare_findings(&|| false));
+    assert!(corpus.findings_prepared());
+    for (k, &id) in ids.iter().enumerate() {
+        assert_eq!(
+            corpus.findings(id),
+            one_by_one[k],
+            "findings of {} differ",
+            corpus.doc(id).unwrap().path.display()
+        );
     }
 }

@@ -82,6 +82,9 @@ pub struct Corpus {
     entities: EntityIndex,
     claims: ClaimIndex,
     figures: FigureIndex,
+    /// Every document's conflicts, when computed for the corpus as it is
+    /// ([`Corpus::prepare_findings`]); emptied by any change.
+    table: std::sync::OnceLock<FxHashMap<DocId, Vec<Conflict>>>,
 }
 
 impl Corpus {
@@ -119,6 +122,7 @@ impl Corpus {
     /// Replace the configuration. Per-document analyses depend on it, so the
     /// caller re-analyses every document afterwards and upserts the results.
     pub fn set_config(&mut self, config: Config) {
+        self.table.take();
         self.entities.set_config(config.entities.clone());
         self.config = config;
     }
@@ -205,6 +209,7 @@ impl Corpus {
                 id
             }
         };
+        self.table.take();
         let lines = LineIndex::new(&text);
         self.entities.update(id, analysis.entities.clone());
         let mut changed = vec![id];
@@ -238,6 +243,7 @@ impl Corpus {
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
+        self.table.take();
         self.docs[id as usize] = None;
         self.free.push(id);
         self.entities.remove(id);
@@ -366,11 +372,59 @@ impl Corpus {
     }
 
     fn conflicts_with(&self, doc: DocId, memo: &ClaimMemo) -> Vec<Conflict> {
+        if let Some(table) = self.table.get() {
+            return table.get(&doc).cloned().unwrap_or_default();
+        }
         let mut out = self.figures.conflicts(doc, &self.same_claim(memo));
         for c in &mut out {
             self.sort_by_path(&mut c.others);
         }
         out
+    }
+
+    /// Work out every document's conflicts at once, on all cores, for the
+    /// findings asked next: diagnosing a whole corpus this way judges each
+    /// pair of figures once instead of once from each side, and shares
+    /// statement comparisons across documents. Kept until the corpus
+    /// changes; answers are the same as without it. Returns whether they
+    /// are ready: `false` when `stop()` turned true meanwhile (someone waits
+    /// to change the corpus), and findings are then computed one document
+    /// at a time as before.
+    pub fn prepare_findings(&self, stop: &(dyn Fn() -> bool + Sync)) -> bool {
+        if self.table.get().is_some() {
+            return true;
+        }
+        let Some(mut table) = self.figures.all_conflicts(
+            ClaimMemo::default,
+            |memo, a, b| memo.is_linked(&self.claims, a, b),
+            stop,
+        ) else {
+            return false;
+        };
+        // documents in path order, their paths compared once
+        let mut order: Vec<(&Path, DocId)> = self
+            .by_path
+            .iter()
+            .map(|(p, &id)| (p.as_path(), id))
+            .collect();
+        order.sort_unstable();
+        let mut place = vec![u32::MAX; self.docs.len()];
+        for (i, &(_, id)) in order.iter().enumerate() {
+            place[id as usize] = i as u32;
+        }
+        table.par_iter_mut().for_each(|(_, list)| {
+            for c in list {
+                c.others
+                    .sort_unstable_by_key(|&(d, f)| (place[d as usize], f));
+            }
+        });
+        let _ = self.table.set(table);
+        true
+    }
+
+    /// Has [`Corpus::prepare_findings`] run since the corpus last changed?
+    pub fn findings_prepared(&self) -> bool {
+        self.table.get().is_some()
     }
 
     /// "Do these two statements make the same claim?", remembered in `memo`.
@@ -586,7 +640,8 @@ impl ClaimMemo {
                 e.insert((f, clause));
             }
         }
-        let (fa, fb) = (&m.features[&pa], &m.features[&pb]);
+        // in the key's order, so that either side asking gets one answer
+        let (fa, fb) = (&m.features[&key.0], &m.features[&key.1]);
         let v = claims.similar_features((&fa.0, fa.1), (&fb.0, fb.1));
         m.pairs.insert(key, v);
         v

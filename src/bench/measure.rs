@@ -790,6 +790,14 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
         found_for += 1;
     }
     let full_findings_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    corpus.prepare_findings(&|| false);
+    let full_prepare_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for &id in &ids[..found_for] {
+        black_box(corpus.findings(id));
+    }
+    let full_findings_prepared_s = t.elapsed().as_secs_f64();
     for &id in &ids {
         output.entity_mentions += corpus.mentions(id).len() as u64;
     }
@@ -849,6 +857,8 @@ fn in_process(root: &Path, plan: &Plan, args: &RunArgs) -> Result<InProcess, Str
         full_findings_docs: found_for,
         upsert_tenths,
         full_findings_s,
+        full_prepare_s,
+        full_findings_prepared_s,
         edit_analyze_ms: median(ea),
         edit_upsert_ms: median(eu),
         edit_findings_ms: median(ef),

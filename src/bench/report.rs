@@ -165,6 +165,13 @@ pub struct InProcess {
     /// when an upsert costs the same however large the corpus already is.
     pub upsert_tenths: Vec<f64>,
     pub full_findings_s: f64,
+    /// The same findings after `Corpus::prepare_findings` judged every
+    /// pair of figures at once on all cores (what the server does for a
+    /// large backlog): that step, then `findings` of each (one core).
+    #[serde(default)]
+    pub full_prepare_s: f64,
+    #[serde(default)]
+    pub full_findings_prepared_s: f64,
     /// One keystroke in the 36 KB transcript, in process (medians, ms).
     pub edit_analyze_ms: f64,
     pub edit_upsert_ms: f64,
@@ -519,6 +526,18 @@ pub fn markdown_tables(r: &Report) -> String {
             )
         })
     });
+    row(
+        &mut s,
+        "whole corpus at once: `prepare_findings`, all cores / then `findings` of each (s)",
+        &|x| {
+            ip(x, &|y| {
+                format!(
+                    "{:.2} / {:.2}",
+                    y.full_prepare_s, y.full_findings_prepared_s
+                )
+            })
+        },
+    );
     row(
         &mut s,
         "edit in transcript: analyze / upsert / findings (ms)",

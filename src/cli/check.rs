@@ -108,6 +108,7 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
 fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
     let cache_dir = cache::folder(!args.no_cache, args.cache_dir.as_deref());
     let (corpus, skipped, saving) = load(&args.paths, cache_dir.as_deref())?;
+    corpus.prepare_findings(&|| false);
     let flagged = corpus
         .documents()
         .any(|(id, _)| !corpus.findings(id).is_empty());

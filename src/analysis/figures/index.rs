@@ -101,7 +101,7 @@ pub const SAMPLE_RADIUS: usize = 64;
 /// A figure's place in the hash order: a hash of its document's rank and its
 /// signature (so that one document's figures are spread), then the rank,
 /// the document id (only where two paths hash alike) and the index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct ByHash {
     hash: u64,
     rank: u64,
@@ -153,6 +153,30 @@ fn around<T: Ord + Copy>(set: &BTreeSet<T>, k: &T, n: usize) -> (Vec<T>, Vec<T>)
         .copied()
         .collect();
     (before, after)
+}
+
+/// A bucket's two orders as arrays, and each figure's place in the value
+/// order.
+struct Orders {
+    by_value: Vec<ByHash>,
+    by_hash: Vec<ByHash>,
+    value_pos: FxHashMap<ByHash, usize>,
+}
+
+impl Orders {
+    fn of(b: &Bucket) -> Orders {
+        let by_value: Vec<ByHash> = b.by_value.iter().map(|x| x.at).collect();
+        let value_pos = by_value.iter().enumerate().map(|(i, &x)| (x, i)).collect();
+        Orders {
+            by_value,
+            by_hash: b.by_hash.iter().copied().collect(),
+            value_pos,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.by_value.len()
+    }
 }
 
 /// Corpus-wide figure index, updated one document at a time.
@@ -555,6 +579,108 @@ impl FigureIndex {
             }
         }
         out
+    }
+
+    /// The conflicts of every document at once, each as
+    /// [`FigureIndex::conflicts`] gives them (which this must equal): for
+    /// diagnosing a whole corpus. Each bucket's orders are laid out as
+    /// arrays and each pair of neighbours is judged once, for both sides
+    /// (every test in [`same_quantity_across`] is symmetric), on all cores:
+    /// `memo` makes one per worker what `same_claim` may remember in.
+    ///
+    /// Gives up, returning `None`, soon after `stop()` turns true (a few
+    /// milliseconds: it asks between slices of a bucket).
+    pub fn all_conflicts<M: Send>(
+        &self,
+        memo: impl Fn() -> M + Sync + Send,
+        same_claim: impl Fn(&M, (DocId, u32), (DocId, u32)) -> bool + Sync + Send,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<FxHashMap<DocId, Vec<Conflict>>> {
+        use rayon::prelude::*;
+        let orders: Vec<Orders> = self.buckets.values().map(Orders::of).collect();
+        // tasks: a range of positions of one bucket, largest buckets first
+        const SPAN: usize = 512;
+        let mut tasks: Vec<(usize, usize)> = Vec::new();
+        let mut by_size: Vec<usize> = (0..orders.len()).collect();
+        by_size.sort_by_key(|&b| std::cmp::Reverse(orders[b].len()));
+        for b in by_size {
+            tasks.extend((0..orders[b].len()).step_by(SPAN).map(|s| (b, s)));
+        }
+        let pairs: Vec<Vec<(ByHash, ByHash)>> = tasks
+            .par_iter()
+            .map_init(&memo, |m, &(b, start)| {
+                if stop() {
+                    return Vec::new();
+                }
+                let o = &orders[b];
+                let end = (start + SPAN).min(o.len());
+                let same = |x: (DocId, u32), y: (DocId, u32)| same_claim(m, x, y);
+                let mut out = Vec::new();
+                let mut judge = |a: ByHash, c: ByHash| {
+                    if a.doc == c.doc {
+                        return;
+                    }
+                    let (Some(fa), Some(fc)) = (self.figure_at(a), self.figure_at(c)) else {
+                        return;
+                    };
+                    if disagree(fa, fc) && same_quantity_across(a.doc, fa, c.doc, fc, &same) {
+                        out.push((a, c));
+                    }
+                };
+                for i in start..end {
+                    for &c in o.by_value.iter().skip(i + 1).take(VALUE_RADIUS) {
+                        judge(o.by_value[i], c);
+                    }
+                    let a = o.by_hash[i];
+                    for &c in o.by_hash.iter().skip(i + 1).take(SAMPLE_RADIUS) {
+                        // a pair near in both orders is judged in the first
+                        if o.value_pos[&a].abs_diff(o.value_pos[&c]) > VALUE_RADIUS {
+                            judge(a, c);
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        if stop() {
+            return None;
+        }
+        let mut directed: Vec<(DocId, u32, DocId, u32)> = Vec::new();
+        for (a, c) in pairs.into_iter().flatten() {
+            directed.push((a.doc, a.figure, c.doc, c.figure));
+            directed.push((c.doc, c.figure, a.doc, a.figure));
+        }
+        // and inside each document, through the links it made
+        for (&doc, d) in &self.docs {
+            let figs = &d.figures;
+            for (i, f) in figs.iter().enumerate() {
+                if !f.comparable() {
+                    continue;
+                }
+                for &j in &f.same_as {
+                    if figs
+                        .get(j as usize)
+                        .is_some_and(|g| g.comparable() && disagree(f, g))
+                    {
+                        directed.push((doc, i as u32, doc, j));
+                    }
+                }
+            }
+        }
+        directed.par_sort_unstable();
+        directed.dedup();
+        let mut out: FxHashMap<DocId, Vec<Conflict>> = FxHashMap::default();
+        for (doc, figure, od, of) in directed {
+            let list = out.entry(doc).or_default();
+            match list.last_mut() {
+                Some(c) if c.figure == figure => c.others.push((od, of)),
+                _ => list.push(Conflict {
+                    figure,
+                    others: vec![(od, of)],
+                }),
+            }
+        }
+        Some(out)
     }
 
     /// Other mentions of the same quantity as `doc`'s figure `figure`, in
