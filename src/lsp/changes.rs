@@ -238,7 +238,7 @@ impl Step {
                 );
             }
             let analysed = analyse_all(work, &cfg);
-            let mut corpus = shared2.corpus.write();
+            let mut corpus = shared2.corpus_mut();
             let mut changed = Vec::new();
             let mut edited = Vec::new();
             let mut removed = Vec::new();

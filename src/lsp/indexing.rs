@@ -224,7 +224,7 @@ pub async fn reload_config(shared: &Arc<Shared>, client: &Client) -> bool {
         if !file_sets_limit {
             cfg.max_file_bytes = settings.max_file_bytes;
         }
-        let mut corpus = sh.corpus.write();
+        let mut corpus = sh.corpus_mut();
         if *corpus.config() == cfg {
             return Ok(false);
         }

@@ -68,6 +68,7 @@ where
     let (disk_tx, disk_rx) = mpsc::unbounded_channel();
     let (applied_tx, applied_rx) = watch::channel(0u64);
     let (publish_tx, publish_rx) = mpsc::unbounded_channel();
+    let (notes_tx, notes_rx) = mpsc::channel(1);
     let shared = Arc::new(Shared::new(change_tx, disk_tx, applied_rx));
     let sh = shared.clone();
     let (service, socket) = LspService::build(move |client| {
@@ -78,7 +79,12 @@ where
             applied_tx,
             publish_tx,
         ));
-        tokio::spawn(publish::run(sh.clone(), client.clone(), publish_rx));
+        tokio::spawn(publish::run(
+            sh.clone(),
+            client.clone(),
+            publish_rx,
+            notes_tx,
+        ));
         tokio::spawn(changes::debounce_disk(sh.clone(), disk_rx));
         Backend::new(client, sh)
     })
@@ -102,7 +108,7 @@ where
     let session = async move {
         tokio::join!(
             server,
-            transport::write_frames(from_server, output, errors_rx)
+            transport::write_frames(from_server, output, errors_rx, notes_rx)
         );
     };
     tokio::pin!(session);

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::{Mutex, RwLock, RwLockWriteGuard};
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, watch};
 use tower_lsp_server::jsonrpc;
@@ -138,7 +138,11 @@ pub async fn client_answer<T, E: std::fmt::Display>(
 }
 
 pub struct Shared {
+    /// Changed through [`Shared::corpus_mut`].
     pub corpus: RwLock<Corpus>,
+    /// How many are waiting for the corpus write lock: long readers
+    /// ([`Corpus::prepare_findings`]) give way to them.
+    writers: AtomicUsize,
     pub session: RwLock<Session>,
     changes: mpsc::UnboundedSender<Change>,
     /// Paths touched on disk, on their way through the debouncer.
@@ -182,6 +186,7 @@ impl Shared {
     ) -> Shared {
         Shared {
             corpus: RwLock::new(Corpus::default()),
+            writers: AtomicUsize::new(0),
             session: RwLock::new(Session::default()),
             changes,
             disk,
@@ -196,6 +201,20 @@ impl Shared {
                 .filter(|v| !v.is_empty()),
             debug_requests: std::env::var("CLAIMLENS_DEBUG_REQUESTS").is_ok_and(|v| v == "1"),
         }
+    }
+
+    /// The corpus, to change it: long readers that look at
+    /// [`Shared::writer_waiting`] give way.
+    pub fn corpus_mut(&self) -> RwLockWriteGuard<'_, Corpus> {
+        self.writers.fetch_add(1, Ordering::SeqCst);
+        let guard = self.corpus.write();
+        self.writers.fetch_sub(1, Ordering::SeqCst);
+        guard
+    }
+
+    /// Is someone waiting to change the corpus?
+    pub fn writer_waiting(&self) -> bool {
+        self.writers.load(Ordering::Relaxed) > 0
     }
 
     /// Queue a change from the client (open, edit, close): counted, so that

@@ -15,14 +15,18 @@
 //! - reading goes on with the next frame.
 //!
 //! The error responses are written between the server's own frames, never
-//! inside one.
+//! inside one. So are the notifications the publisher writes itself
+//! ([`Note`]): diagnostics for a whole corpus are hundreds of thousands of
+//! locations, which tower-lsp-server would turn into a `serde_json::Value`
+//! and then text on one thread; the publisher serialises them on all cores
+//! instead and hands over the bytes.
 
 use std::pin::Pin;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// What tower-lsp-server decodes a frame body into: anything else makes its
@@ -192,11 +196,13 @@ where
 }
 
 /// Copy the server's frames to `output`, with the error responses from
-/// `errors` written between them, until the server's output ends.
+/// `errors` and the notifications from `notes` written between them, until
+/// the server's output ends.
 pub async fn write_frames<S, O>(
     mut from_server: S,
     output: O,
     mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
+    mut notes: mpsc::Receiver<Note>,
 ) where
     S: AsyncRead + Unpin,
     O: AsyncWrite,
@@ -204,7 +210,9 @@ pub async fn write_frames<S, O>(
     let mut output: Pin<Box<O>> = Box::pin(output);
     let mut pending: Vec<u8> = Vec::new();
     let mut queued: Vec<Vec<u8>> = Vec::new();
+    let mut noted: Vec<Note> = Vec::new();
     let mut errors_open = true;
+    let mut notes_open = true;
     loop {
         // every whole frame the server has written so far
         while let Some((head, len)) = frame_len(&pending)
@@ -216,11 +224,19 @@ pub async fn write_frames<S, O>(
             }
             pending = rest;
         }
-        // at a frame boundary: the error responses waiting
+        // at a frame boundary: the error responses and notes waiting
         if pending.is_empty() {
             for e in queued.drain(..) {
                 if output.write_all(&e).await.is_err() {
                     return;
+                }
+            }
+            for n in noted.drain(..) {
+                if output.write_all(&n.frame).await.is_err() {
+                    return;
+                }
+                for w in n.written {
+                    let _ = w.send(());
                 }
             }
         }
@@ -238,6 +254,10 @@ pub async fn write_frames<S, O>(
                 Some(e) => queued.push(e),
                 None => errors_open = false,
             },
+            n = notes.recv(), if notes_open && noted.len() < NOTES_QUEUED => match n {
+                Some(n) => noted.push(n),
+                None => notes_open = false,
+            },
         }
     }
     // the server's output ended: answers to the last bad frames
@@ -250,6 +270,48 @@ pub async fn write_frames<S, O>(
     let _ = output.flush().await;
 }
 
+/// A notification the server writes beside tower-lsp-server's frames, and
+/// who waits until it is written (or dropped, when the session ends).
+pub struct Note {
+    pub frame: Vec<u8>,
+    pub written: Vec<oneshot::Sender<()>>,
+}
+
+impl Note {
+    /// The frame of notification `method` with `params`.
+    pub fn frame(method: &str, params: &impl Serialize) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Body<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: &'a P,
+        }
+        let body = Body {
+            jsonrpc: "2.0",
+            method,
+            params,
+        };
+        // plain data into a Vec: cannot fail
+        let body = serde_json::to_vec(&body).unwrap_or_default();
+        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        out.extend_from_slice(&body);
+        out
+    }
+}
+
+impl From<Vec<u8>> for Note {
+    fn from(frame: Vec<u8>) -> Note {
+        Note {
+            frame,
+            written: Vec::new(),
+        }
+    }
+}
+
+/// Notes taken from the publisher while this many wait to be written: it
+/// waits too when the client reads slowly.
+const NOTES_QUEUED: usize = 16;
+
 /// (header length, body length) of a buffered frame start.
 fn frame_len(buf: &[u8]) -> Option<(usize, usize)> {
     let end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
@@ -261,4 +323,54 @@ fn frame_len(buf: &[u8]) -> Option<(usize, usize)> {
             .then(|| v.trim().parse::<usize>().ok())?
     })?;
     Some((end, len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(body: &str) -> Vec<u8> {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    /// A note sent while the server is half-way through a frame is written
+    /// after that frame, whole, and the one waiting for it hears so only
+    /// then.
+    #[tokio::test]
+    async fn notes_go_between_the_servers_frames_and_tell_when_written() {
+        // a one-byte pipe: once a write returns, the writer has read all
+        // but its last byte
+        let (mut server, from_server) = tokio::io::duplex(1);
+        let (output, mut client) = tokio::io::duplex(1 << 20);
+        let (_errors_tx, errors_rx) = mpsc::unbounded_channel();
+        let (notes_tx, notes_rx) = mpsc::channel(1);
+        let writer = tokio::spawn(write_frames(from_server, output, errors_rx, notes_rx));
+        let big = frame(&format!("{{\"x\":\"{}\"}}", "a".repeat(5000)));
+        let (first, second) = big.split_at(2000);
+        server.write_all(first).await.unwrap();
+        server.flush().await.unwrap();
+        let (tx, mut rx) = oneshot::channel();
+        notes_tx
+            .send(Note {
+                frame: frame("{\"note\":1}"),
+                written: vec![tx],
+            })
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(rx.try_recv().is_err(), "told before the note was written");
+        server.write_all(second).await.unwrap();
+        server.flush().await.unwrap();
+        rx.await.expect("told once written");
+        drop(server);
+        writer.await.unwrap();
+        let mut out = Vec::new();
+        client.read_to_end(&mut out).await.unwrap();
+        let mut want = big.clone();
+        want.extend(frame("{\"note\":1}"));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(want).unwrap()
+        );
+    }
 }
