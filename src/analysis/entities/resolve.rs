@@ -72,6 +72,57 @@ struct Keys {
     weak: bool,
 }
 
+/// A referent's keys compared by what its resolution reads: all but the
+/// weight. Many documents file one person under equal keys, and a
+/// description resolves each key once.
+struct ByResolution<'a>(&'a Keys);
+
+impl ByResolution<'_> {
+    #[allow(clippy::type_complexity)]
+    fn fields(
+        &self,
+    ) -> (
+        Option<EntityKind>,
+        Option<u32>,
+        &Option<String>,
+        &Option<String>,
+        bool,
+        &str,
+        &Option<String>,
+        &Option<String>,
+        bool,
+        bool,
+    ) {
+        let k = self.0;
+        (
+            k.kind,
+            k.declared,
+            &k.surname,
+            &k.first,
+            k.patronymic,
+            k.name.as_str(),
+            &k.acronym,
+            &k.initials,
+            k.single,
+            k.weak,
+        )
+    }
+}
+
+impl PartialEq for ByResolution<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields() == other.fields()
+    }
+}
+
+impl Eq for ByResolution<'_> {}
+
+impl std::hash::Hash for ByResolution<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.fields().hash(h);
+    }
+}
+
 impl Keys {
     fn buckets(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -965,6 +1016,7 @@ impl EntityIndex {
         let mut roles: FxHashMap<String, FxHashMap<String, u32>> = FxHashMap::default();
         let mut kinds = [0u32; 3];
         let mut found = false;
+        let mut resolved: FxHashMap<ByResolution, Resolved> = FxHashMap::default();
         for m in members {
             let Some(entry) = self.docs.get(&m.0) else {
                 continue;
@@ -972,8 +1024,9 @@ impl EntityIndex {
             let Some(k) = entry.keys.get(m.1 as usize) else {
                 continue;
             };
-            let mut read = Vec::new();
-            let r = self.resolve(k, &mut read);
+            let r = resolved
+                .entry(ByResolution(k))
+                .or_insert_with(|| self.resolve(k, &mut Vec::new()));
             if r.key != key || !r.shown {
                 continue;
             }
