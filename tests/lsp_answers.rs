@@ -428,6 +428,48 @@ fn an_unsaved_edit_that_creates_a_repeat_links_the_buffer_not_the_disk() {
     );
 }
 
+// ------------------------------------------------------------ entities
+
+/// References to a person list every mention, by URI then position,
+/// whatever order the documents arrived in: "a.txt" exists only in the
+/// editor and arrives after "b.txt" and "c.txt" are indexed.
+#[test]
+fn entity_references_come_in_uri_then_position_order() {
+    let b = "Alexander Lukashenko met the press. Later Lukashenko left.\n\
+             Mr Lukashenko returned in the evening.\n";
+    let c = "Belarusian leader Alexander Lukashenko spoke on Friday.\n";
+    let a = "Lukashenko said nothing.\nAlexander Lukashenko then spoke twice.\n";
+    let dir = corpus(&[("b.txt", b), ("c.txt", c)]);
+    let (pa, pc) = (dir.path().join("a.txt"), dir.path().join("c.txt"));
+    let mut s = Server::start(Start::new(dir.path()));
+    s.open(&pa, a);
+    let at = pos_of(c, "Lukashenko", 1, 1);
+    let refs = s.eventually("references into the unsaved a.txt", |s| {
+        let refs = s.references(&pc, at);
+        (!into(&refs, &pa).is_empty()).then_some(refs)
+    });
+    let keys: Vec<(String, u64, u64)> = refs
+        .iter()
+        .map(|l| {
+            (
+                loc_uri(l).to_string(),
+                l["range"]["start"]["line"].as_u64().unwrap(),
+                l["range"]["start"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "not in URI then position order");
+    // every mention once: two in a.txt, three in b.txt, one in c.txt
+    let count = |f: &str| keys.iter().filter(|k| k.0.ends_with(f)).count();
+    assert_eq!(
+        (count("/a.txt"), count("/b.txt"), count("/c.txt")),
+        (2, 3, 1),
+        "{keys:?}"
+    );
+}
+
 // ------------------------------------------------------------ figure conflicts
 
 #[test]

@@ -70,22 +70,31 @@ pub fn references(
     if let Some((_, eid)) = view.corpus.entity_at(id, offset) {
         let e = view.corpus.entity(eid)?;
         let decl = defining_mention(view, &e);
-        let mut locs: Vec<Location> = e
+        // an order that depends on the files only (by URI, then position),
+        // not on document ids (the order files arrived in); mentions are
+        // sorted by document and offset, so each document's URI is made
+        // once and its mentions are already in order
+        type Mentions<'a> = &'a [(DocId, Span)];
+        let mut by_doc: Vec<(Uri, &Document, Mentions)> = e
             .mentions
-            .iter()
-            .filter(|&&m| include_declaration || Some(m) != decl)
-            .filter_map(|&(d, s)| location(view, d, s))
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter_map(|ms| {
+                let d = view.corpus.doc(ms[0].0)?;
+                Some((convert::path_to_uri(&d.path)?, d, ms))
+            })
             .collect();
-        // mentions are kept in document-id order, which is the order the
-        // files arrived in: answer in an order that depends on the files
-        // only (by URI, then position)
-        locs.sort_by(|a, b| {
-            (a.uri.as_str(), a.range.start.line, a.range.start.character).cmp(&(
-                b.uri.as_str(),
-                b.range.start.line,
-                b.range.start.character,
-            ))
-        });
+        by_doc.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let mut locs = Vec::with_capacity(e.mentions.len());
+        for (uri, d, ms) in by_doc {
+            for &m in ms {
+                if include_declaration || Some(m) != decl {
+                    locs.push(Location::new(
+                        uri.clone(),
+                        convert::span_to_range(d, m.1, view.enc),
+                    ));
+                }
+            }
+        }
         return Some(locs);
     }
     let (here, others) = view.corpus.claim_at(id, offset)?;

@@ -124,6 +124,6 @@ pub struct EntityInfo {
     /// Each alias with how often it occurs.
     pub aliases: Vec<(String, u32)>,
     pub roles: Vec<String>,
-    /// Every mention, ordered by document then position.
+    /// Every mention, ordered by document (id) then span, without repeats.
     pub mentions: Vec<(DocId, Span)>,
 }
