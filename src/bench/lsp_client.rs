@@ -40,6 +40,8 @@ pub enum Msg {
 pub struct Received {
     pub at: Instant,
     pub msg: Msg,
+    /// The frame body's length in bytes.
+    pub bytes: usize,
 }
 
 pub struct LspClient {
@@ -209,6 +211,7 @@ impl LspClient {
                     .send(Received {
                         at,
                         msg: classify(&v),
+                        bytes: body.len(),
                     })
                     .is_err()
                 {

@@ -260,6 +260,8 @@ struct Conn {
     expected: HashSet<PathBuf>,
     published: HashSet<PathBuf>,
     findings: HashMap<PathBuf, usize>,
+    /// JSON bytes of every `publishDiagnostics` received so far.
+    diagnostics_bytes: u64,
     first_diag: Option<Instant>,
     last_new_file: Option<Instant>,
     progress_end: Option<Instant>,
@@ -282,6 +284,7 @@ impl Conn {
                 count,
             } => {
                 self.first_diag.get_or_insert(r.at);
+                self.diagnostics_bytes += r.bytes as u64;
                 if let Some(v) = version {
                     self.versions.insert((path.clone(), v), r.at);
                 }
@@ -441,6 +444,7 @@ fn start(
         expected,
         published: HashSet::new(),
         findings: HashMap::new(),
+        diagnostics_bytes: 0,
         first_diag: None,
         last_new_file: None,
         progress_end: None,
@@ -529,6 +533,7 @@ fn lsp_session(
     let st = start(exe, root, &log, None, expected, args)?;
     let (mut conn, ready_s) = (st.conn, st.ready_s);
     let diagnostics_total = conn.findings.values().sum();
+    let diagnostics_bytes = conn.diagnostics_bytes;
     eprintln!("[{n}] ready in {ready_s:.2} s");
 
     let timed = |name: &str, method: &str, at: &[(PathBuf, u32, u32)], conn: &mut Conn| {
@@ -586,6 +591,7 @@ fn lsp_session(
             .collect(),
         files_with_diagnostics: conn.published.len(),
         diagnostics_total,
+        diagnostics_bytes,
         mem_ready: st.mem_ready,
         mem_end,
         hover,

@@ -89,6 +89,10 @@ pub struct LspResult {
     pub index_progress: Vec<(f64, u32)>,
     pub files_with_diagnostics: usize,
     pub diagnostics_total: usize,
+    /// JSON bytes of the `publishDiagnostics` notifications received by
+    /// then (0 in reports written before it was measured).
+    #[serde(default)]
+    pub diagnostics_bytes: u64,
     pub mem_ready: ProcMem,
     pub mem_end: ProcMem,
     pub hover: Latency,
@@ -441,9 +445,16 @@ pub fn markdown_tables(r: &Report) -> String {
             )
         })
     });
-    row(&mut s, "diagnostics published at ready", &|x| {
-        l(x, &|y| y.diagnostics_total.to_string())
-    });
+    row(
+        &mut s,
+        "diagnostics published at ready (MB of JSON)",
+        &|x| {
+            l(x, &|y| match y.diagnostics_bytes {
+                0 => y.diagnostics_total.to_string(),
+                b => format!("{} ({:.1})", y.diagnostics_total, b as f64 / 1e6),
+            })
+        },
+    );
     let re =
         |x: &SizeResult, f: &dyn Fn(&Reopen) -> String| x.reopen.as_ref().map_or("-".into(), f);
     row(&mut s, "reopen with the analysis cache: ready (s)", &|x| {
