@@ -101,7 +101,7 @@ pub const SAMPLE_RADIUS: usize = 64;
 /// A figure's place in the hash order: a hash of its document's rank and its
 /// signature (so that one document's figures are spread), then the rank,
 /// the document id (only where two paths hash alike) and the index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct ByHash {
     hash: u64,
     rank: u64,
@@ -155,23 +155,23 @@ fn around<T: Ord + Copy>(set: &BTreeSet<T>, k: &T, n: usize) -> (Vec<T>, Vec<T>)
     (before, after)
 }
 
-/// A bucket's two orders as arrays, and each figure's place in the value
-/// order.
+/// A bucket's two orders as arrays; the hash order carries each figure's
+/// place in the value order.
 struct Orders {
     by_value: Vec<ByHash>,
-    by_hash: Vec<ByHash>,
-    value_pos: FxHashMap<ByHash, usize>,
+    by_hash: Vec<(ByHash, usize)>,
 }
 
 impl Orders {
+    /// The hash order is [`ByHash`]'s own: sorting the value order's
+    /// entries gives it, with their places.
     fn of(b: &Bucket) -> Orders {
         let by_value: Vec<ByHash> = b.by_value.iter().map(|x| x.at).collect();
-        let value_pos = by_value.iter().enumerate().map(|(i, &x)| (x, i)).collect();
-        Orders {
-            by_value,
-            by_hash: b.by_hash.iter().copied().collect(),
-            value_pos,
-        }
+        let mut by_hash: Vec<(ByHash, usize)> =
+            by_value.iter().enumerate().map(|(i, &x)| (x, i)).collect();
+        by_hash.sort_unstable();
+        debug_assert!(by_hash.iter().map(|x| &x.0).eq(b.by_hash.iter()));
+        Orders { by_value, by_hash }
     }
 
     fn len(&self) -> usize {
@@ -296,6 +296,23 @@ fn same_quantity_across(
         return true;
     }
     same_by_description(a, b)
+}
+
+/// Do `a` in `da` and `b` in another document `db` disagree about one
+/// quantity? Symmetric: [`FigureIndex::all_conflicts`] judges each pair
+/// once for both sides.
+fn conflict_across(da: DocId, a: &Figure, db: DocId, b: &Figure, same_claim: &SameClaim) -> bool {
+    disagree(a, b) && same_quantity_across(da, a, db, b, same_claim)
+}
+
+/// The figures of its own document that `figs[i]` (comparable) disagrees
+/// with, through the links the document's analysis made.
+fn conflicts_within(figs: &[Figure], i: usize) -> impl Iterator<Item = u32> + '_ {
+    let f = &figs[i];
+    f.same_as.iter().copied().filter(move |&j| {
+        figs.get(j as usize)
+            .is_some_and(|g| g.comparable() && disagree(f, g))
+    })
 }
 
 /// Could `x` (of another document) be in conflict with `g`? Implied by a
@@ -555,17 +572,10 @@ impl FigureIndex {
             if !f.comparable() {
                 continue;
             }
-            let mut others: Vec<(DocId, u32)> = f
-                .same_as
-                .iter()
-                .filter(|&&j| {
-                    figs.get(j as usize)
-                        .is_some_and(|g| g.comparable() && disagree(f, g))
-                })
-                .map(|&j| (doc, j))
-                .collect();
+            let mut others: Vec<(DocId, u32)> =
+                conflicts_within(figs, i).map(|j| (doc, j)).collect();
             self.for_each_candidate(doc, d, i as u32, f, |d, j, g| {
-                if disagree(f, g) && same_quantity_across(doc, f, d, g, same_claim) {
+                if conflict_across(doc, f, d, g, same_claim) {
                     others.push((d, j));
                 }
             });
@@ -623,18 +633,19 @@ impl FigureIndex {
                     let (Some(fa), Some(fc)) = (self.figure_at(a), self.figure_at(c)) else {
                         return;
                     };
-                    if disagree(fa, fc) && same_quantity_across(a.doc, fa, c.doc, fc, &same) {
+                    if conflict_across(a.doc, fa, c.doc, fc, &same) {
                         out.push((a, c));
                     }
                 };
+                let after = |i: usize, r: usize| i + 1..(i + 1 + r).min(o.len());
                 for i in start..end {
-                    for &c in o.by_value.iter().skip(i + 1).take(VALUE_RADIUS) {
+                    for &c in &o.by_value[after(i, VALUE_RADIUS)] {
                         judge(o.by_value[i], c);
                     }
-                    let a = o.by_hash[i];
-                    for &c in o.by_hash.iter().skip(i + 1).take(SAMPLE_RADIUS) {
+                    let (a, pa) = o.by_hash[i];
+                    for &(c, pc) in &o.by_hash[after(i, SAMPLE_RADIUS)] {
                         // a pair near in both orders is judged in the first
-                        if o.value_pos[&a].abs_diff(o.value_pos[&c]) > VALUE_RADIUS {
+                        if pa.abs_diff(pc) > VALUE_RADIUS {
                             judge(a, c);
                         }
                     }
@@ -652,18 +663,10 @@ impl FigureIndex {
         }
         // and inside each document, through the links it made
         for (&doc, d) in &self.docs {
-            let figs = &d.figures;
-            for (i, f) in figs.iter().enumerate() {
-                if !f.comparable() {
-                    continue;
-                }
-                for &j in &f.same_as {
-                    if figs
-                        .get(j as usize)
-                        .is_some_and(|g| g.comparable() && disagree(f, g))
-                    {
-                        directed.push((doc, i as u32, doc, j));
-                    }
+            for (i, f) in d.figures.iter().enumerate() {
+                if f.comparable() {
+                    directed
+                        .extend(conflicts_within(&d.figures, i).map(|j| (doc, i as u32, doc, j)));
                 }
             }
         }
