@@ -16,8 +16,8 @@
 //!   (`Corpus::prepare_findings`), the incremental one document by document.
 //! - `judging_all_figures_at_once_equals_document_by_document`: the same on a
 //!   generated corpus of a thousand articles, whose buckets are far larger
-//!   than a figure's neighbourhood; and giving way when asked leaves the
-//!   answers as they were.
+//!   than a figure's neighbourhood, with and without figures the user kept;
+//!   and giving way when asked leaves the answers as they were.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -388,19 +388,44 @@ fn judging_all_figures_at_once_equals_document_by_document() {
     use claimlens::bench::generate::{Generator, Sources, default_source_dirs};
     let sources = Sources::load(&default_source_dirs()).expect("generator sources");
     let generator = Generator::new(sources, 1000, 11);
-    let cfg = Config::default();
-    let corpus = Corpus::build(
-        cfg,
-        (0..1000)
-            .map(|i| {
-                let a = generator.article(i);
-                (
-                    PathBuf::from("/claimlens-gen").join(&a.path),
-                    Arc::from(a.text.as_str()),
-                )
-            })
-            .collect(),
+    let files: Vec<(PathBuf, Arc<str>)> = (0..1000)
+        .map(|i| {
+            let a = generator.article(i);
+            (
+                PathBuf::from("/claimlens-gen").join(&a.path),
+                Arc::from(a.text.as_str()),
+            )
+        })
+        .collect();
+    let corpus = Corpus::build(Config::default(), files.clone());
+    let kept = same_either_way(&corpus);
+    // figures the user kept leave findings on both sides, prepared or not
+    let mut cfg = Config::default();
+    for (path, text) in kept.iter().step_by(5) {
+        cfg.kept_figures
+            .push(claimlens::analysis::config::KeptFigure {
+                file: path
+                    .strip_prefix("/claimlens-gen")
+                    .unwrap()
+                    .display()
+                    .to_string(),
+                text: text.clone(),
+            });
+    }
+    assert!(cfg.kept_figures.len() > 10);
+    let corpus = Corpus::build(cfg, files);
+    let after = same_either_way(&corpus);
+    assert!(
+        after.len() < kept.len() - 10,
+        "{} of {}",
+        after.len(),
+        kept.len()
     );
+}
+
+/// Check that a corpus's findings are the same judged document by
+/// document and all at once; return every flagged figure (path, text).
+fn same_either_way(corpus: &Corpus) -> Vec<(PathBuf, String)> {
     let ids: Vec<_> = corpus.documents().map(|(id, _)| id).collect();
     let one_by_one: Vec<_> = ids.iter().map(|&id| corpus.findings(id)).collect();
     let flagged = one_by_one.iter().filter(|f| !f.is_empty()).count();
@@ -410,12 +435,18 @@ fn judging_all_figures_at_once_equals_document_by_document() {
     assert!(!corpus.findings_prepared());
     assert!(corpus.prepare_findings(&|| false));
     assert!(corpus.findings_prepared());
+    let mut figures = Vec::new();
     for (k, &id) in ids.iter().enumerate() {
+        let d = corpus.doc(id).unwrap();
         assert_eq!(
             corpus.findings(id),
             one_by_one[k],
             "findings of {} differ",
-            corpus.doc(id).unwrap().path.display()
+            d.path.display()
         );
+        for f in &one_by_one[k] {
+            figures.push((d.path.clone(), f.span.of(&d.text).to_string()));
+        }
     }
+    figures
 }
