@@ -13,9 +13,11 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::claims::features::Features;
+use super::claims::index::DocTerms;
 use super::claims::{ClaimIndex, Link};
 use super::config::Config;
 use super::dates::Date;
+use super::entities::resolve::DocKeys;
 use super::entities::{DocId, EntityId, EntityIndex, EntityInfo, EntityKind};
 use super::figures::{self, Conflict, Figure, FigureIndex};
 use super::span::Span;
@@ -190,7 +192,7 @@ impl Corpus {
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
     ) -> Vec<DocId> {
-        self.install(path, text, analysis, true)
+        self.install(Staged::new(path, text, analysis), true)
     }
 
     /// Insert or replace many documents at once, as the first indexing
@@ -198,10 +200,34 @@ impl Corpus {
     /// documents' findings the new ones affect: after loading, a caller
     /// computes every document's findings anyway. Returns the documents
     /// inserted or replaced.
+    ///
+    /// What each document's indexing needs from it alone (line starts,
+    /// where its referents are filed, its sentences' terms, its figures'
+    /// signatures) is worked out on the other cores while the indexes are
+    /// filled, a few hundred documents ahead (not all at once: that would
+    /// hold every document's staging in memory).
     pub fn upsert_many(&mut self, docs: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>) -> Vec<DocId> {
+        const AHEAD: usize = 256;
+        let stage = |chunk: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>| -> Vec<Staged> {
+            chunk
+                .into_par_iter()
+                .map(|(path, text, analysis)| Staged::new(path, text, analysis))
+                .collect()
+        };
         let mut changed = Vec::with_capacity(docs.len());
-        for (path, text, analysis) in docs {
-            changed.extend(self.install(path, text, analysis, false));
+        let mut docs = docs.into_iter();
+        let mut ready = stage(docs.by_ref().take(AHEAD).collect());
+        while !ready.is_empty() {
+            let chunk: Vec<_> = docs.by_ref().take(AHEAD).collect();
+            let (next, ()) = rayon::join(
+                || stage(chunk),
+                || {
+                    for doc in ready {
+                        changed.extend(self.install(doc, false));
+                    }
+                },
+            );
+            ready = next;
         }
         changed.sort_unstable();
         changed.dedup();
@@ -210,13 +236,17 @@ impl Corpus {
 
     /// Install a document; with `tell`, return the documents whose
     /// findings may have changed (see [`Corpus::upsert`]).
-    fn install(
-        &mut self,
-        path: PathBuf,
-        text: Arc<str>,
-        analysis: Arc<DocAnalysis>,
-        tell: bool,
-    ) -> Vec<DocId> {
+    fn install(&mut self, doc: Staged, tell: bool) -> Vec<DocId> {
+        let Staged {
+            path,
+            text,
+            analysis,
+            lines,
+            rank,
+            filed,
+            terms,
+            hashes,
+        } = doc;
         let id = match self.by_path.get(&path) {
             Some(&id) => id,
             None => {
@@ -229,14 +259,11 @@ impl Corpus {
             }
         };
         self.table.take();
-        let lines = LineIndex::new(&text);
-        self.entities.update(id, analysis.entities.clone());
+        self.entities
+            .update_keyed(id, analysis.entities.clone(), filed);
         let mut changed = vec![id];
-        let rank = path_rank(&path);
-        self.claims.insert(id, rank, analysis.claims.clone());
-        let claims = &self.claims;
-        let hashes =
-            figures::signatures(&analysis.figures, &text, |st| claims.fingerprint((id, st)));
+        self.claims
+            .insert_terms(id, rank, analysis.claims.clone(), terms);
         if tell {
             changed.extend(
                 self.figures
@@ -654,6 +681,38 @@ impl Corpus {
             .kept_figures
             .iter()
             .any(|k| k.text == text && (path.ends_with(&format!("/{}", k.file)) || path == k.file))
+    }
+}
+
+/// A document on its way into the corpus, with what its indexing needs
+/// from it alone worked out (in parallel for many documents, before the
+/// corpus is locked).
+struct Staged {
+    path: PathBuf,
+    text: Arc<str>,
+    analysis: Arc<DocAnalysis>,
+    lines: LineIndex,
+    rank: u64,
+    filed: DocKeys,
+    terms: DocTerms,
+    /// The figures' signatures ([`figures::signatures`]).
+    hashes: Vec<u64>,
+}
+
+impl Staged {
+    fn new(path: PathBuf, text: Arc<str>, analysis: Arc<DocAnalysis>) -> Staged {
+        let terms = DocTerms::new(&analysis.claims);
+        let hashes = figures::signatures(&analysis.figures, &text, |st| terms.fingerprint(st));
+        Staged {
+            lines: LineIndex::new(&text),
+            rank: path_rank(&path),
+            filed: DocKeys::new(&analysis.entities),
+            terms,
+            hashes,
+            path,
+            text,
+            analysis,
+        }
     }
 }
 

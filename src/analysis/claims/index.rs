@@ -115,14 +115,54 @@ pub struct ClaimIndex {
     cache: Mutex<Cache>,
 }
 
+/// What indexing a document's statements needs from the document alone
+/// (so for many documents in parallel, before the index is locked): each
+/// sentence's terms and each statement's fingerprint.
+#[derive(Debug, Default)]
+pub struct DocTerms {
+    /// Every sentence's terms, one after another.
+    terms: Vec<TermId>,
+    /// (statement index, end of its terms in `terms`), for each sentence.
+    sentences: Vec<(u32, u32)>,
+    prints: Vec<Option<u64>>,
+}
+
+impl DocTerms {
+    pub fn new(claims: &DocClaims) -> DocTerms {
+        let mut out = DocTerms::default();
+        ClaimIndex::sentence_terms(claims, |i, ts| {
+            out.terms.extend(ts.iter().map(|t| t.0));
+            out.sentences.push((i, out.terms.len() as u32));
+        });
+        out.prints = (0..claims.statements.len())
+            .map(|st| ClaimIndex::print_of(claims, st))
+            .collect();
+        out
+    }
+
+    /// [`ClaimIndex::fingerprint`] of statement `st`, as it will be once the
+    /// document is indexed.
+    pub fn fingerprint(&self, st: u32) -> Option<u64> {
+        *self.prints.get(st as usize)?
+    }
+}
+
 impl ClaimIndex {
     /// Index a document (replacing an earlier version) without computing
     /// any links: the path for loading many documents. Answers computed
     /// earlier for other documents are forgotten.
     /// `rank` orders the document among others where scores tie.
     pub fn insert(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>) {
+        let terms = DocTerms::new(&claims);
+        self.insert_terms(doc, rank, claims, terms);
+    }
+
+    /// [`ClaimIndex::insert`] with the document's terms worked out before
+    /// ([`DocTerms::new`], which needs no index: many documents' terms are
+    /// made in parallel).
+    pub fn insert_terms(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>, terms: DocTerms) {
         self.unindex(doc);
-        self.index(doc, rank, claims);
+        self.index(doc, rank, claims, terms);
         self.restore_postings();
         self.clear_cache();
     }
@@ -136,7 +176,8 @@ impl ClaimIndex {
             self.linked_docs(doc, &mut affected);
             self.unindex(doc);
         }
-        self.index(doc, rank, claims);
+        let terms = DocTerms::new(&claims);
+        self.index(doc, rank, claims, terms);
         self.restore_postings();
         self.clear_cache();
         self.linked_docs(doc, &mut affected);
@@ -680,12 +721,11 @@ impl ClaimIndex {
         }
     }
 
-    fn index(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>) {
+    fn index(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>, terms: DocTerms) {
         let (df, postings, frequent) = (&mut self.df, &mut self.postings, &mut self.frequent);
-        let mut n = 0u32;
-        Self::sentence_terms(&claims, |i, ts| {
-            n += 1;
-            for &(t, _) in ts {
+        let mut from = 0;
+        for &(i, end) in &terms.sentences {
+            for &t in &terms.terms[from..end as usize] {
                 let d = df.entry(t).or_default();
                 *d += 1;
                 if *d as usize > MAX_POSTINGS {
@@ -696,16 +736,15 @@ impl ClaimIndex {
                     postings.entry(t).or_default().push((doc, i));
                 }
             }
-        });
-        self.n += n;
+            from = end as usize;
+        }
+        self.n += terms.sentences.len() as u32;
         if self.docs.len() <= doc as usize {
             self.docs.resize(doc as usize + 1, None);
             self.ranks.resize(doc as usize + 1, 0);
             self.prints.resize(doc as usize + 1, Vec::new());
         }
-        self.prints[doc as usize] = (0..claims.statements.len())
-            .map(|st| Self::print_of(&claims, st))
-            .collect();
+        self.prints[doc as usize] = terms.prints;
         self.docs[doc as usize] = Some(claims);
         self.ranks[doc as usize] = rank;
     }

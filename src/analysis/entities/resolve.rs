@@ -164,6 +164,63 @@ impl Keys {
     }
 }
 
+/// Where a document's referents are filed, worked out from the document
+/// alone (so for many documents in parallel, before the index is locked):
+/// each referent's keys, its buckets and its names as searched.
+#[derive(Debug)]
+pub struct DocKeys {
+    keys: Vec<Keys>,
+    buckets: Vec<Vec<String>>,
+    aliases: Vec<Vec<String>>,
+}
+
+impl DocKeys {
+    pub fn new(ents: &DocEntities) -> DocKeys {
+        let mut weight = vec![0u32; ents.locals.len()];
+        let mut strong = vec![false; ents.locals.len()];
+        for m in &ents.mentions {
+            if let Some(w) = weight.get_mut(m.local as usize) {
+                *w += 1;
+            }
+            if !m.weak
+                && let Some(s) = strong.get_mut(m.local as usize)
+            {
+                *s = true;
+            }
+        }
+        let keys: Vec<Keys> = ents
+            .locals
+            .iter()
+            .enumerate()
+            .map(|(i, l)| keys_of(l, weight[i], !strong[i]))
+            .collect();
+        let filed = |i: usize| keys[i].weight > 0;
+        let buckets = (0..keys.len())
+            .map(|i| {
+                if filed(i) {
+                    keys[i].buckets()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let aliases = (0..keys.len())
+            .map(|i| {
+                if filed(i) {
+                    ents.locals[i].names.iter().map(|n| search_key(n)).collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        DocKeys {
+            keys,
+            buckets,
+            aliases,
+        }
+    }
+}
+
 fn keys_of(l: &LocalEntity, weight: u32, weak: bool) -> Keys {
     let mut k = Keys {
         kind: l.kind,
@@ -329,32 +386,31 @@ impl EntityIndex {
 
     /// Insert or replace one document's recognition result.
     pub fn update(&mut self, doc: DocId, ents: Arc<DocEntities>) {
+        let filed = DocKeys::new(&ents);
+        self.update_keyed(doc, ents, filed);
+    }
+
+    /// [`EntityIndex::update`] with the document's keys worked out before
+    /// ([`DocKeys::new`], which needs no index: many documents' keys are
+    /// made in parallel).
+    pub fn update_keyed(&mut self, doc: DocId, ents: Arc<DocEntities>, filed: DocKeys) {
         self.touched.clear();
         self.remove_doc(doc);
-        let mut weight = vec![0u32; ents.locals.len()];
-        let mut strong = vec![false; ents.locals.len()];
-        for m in &ents.mentions {
-            if let Some(w) = weight.get_mut(m.local as usize) {
-                *w += 1;
-            }
-            if !m.weak
-                && let Some(s) = strong.get_mut(m.local as usize)
-            {
-                *s = true;
-            }
-        }
-        let keys: Vec<Keys> = ents
-            .locals
+        let DocKeys {
+            keys,
+            buckets,
+            aliases,
+        } = filed;
+        for (i, (k, (bs, names))) in keys
             .iter()
+            .zip(buckets.into_iter().zip(aliases))
             .enumerate()
-            .map(|(i, l)| keys_of(l, weight[i], !strong[i]))
-            .collect();
-        for (i, k) in keys.iter().enumerate() {
+        {
             if k.weight == 0 {
                 continue;
             }
             let member = (doc, i as u32);
-            for b in k.buckets() {
+            for b in bs {
                 if let Some(s) = b.strip_prefix("s:") {
                     self.add_fuzzy(s);
                 }
@@ -378,11 +434,8 @@ impl EntityIndex {
                     bucket.kinds[kind as usize] += k.weight;
                 }
             }
-            for n in &ents.locals[i].names {
-                self.aliases
-                    .entry(search_key(n))
-                    .or_default()
-                    .insert(member);
+            for n in names {
+                self.aliases.entry(n).or_default().insert(member);
             }
         }
         self.docs.insert(
