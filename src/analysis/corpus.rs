@@ -41,7 +41,8 @@ pub struct Finding {
     pub span: Span,
     pub code: &'static str,
     pub message: String,
-    /// Places elsewhere that the finding refers to, with a short label.
+    /// Places elsewhere that the finding refers to, with a short label
+    /// ("gives 24 million tonnes"; whoever shows the place shows its file).
     pub related: Vec<(DocId, Span, String)>,
     /// How many more places it refers to than `related` lists.
     pub unlisted: usize,
@@ -624,12 +625,9 @@ impl Corpus {
                 if related.len() == MAX_RELATED {
                     break 'turns;
                 }
-                let (odoc, span, t) = place(i)?;
-                related.push((
-                    others[i].0,
-                    span,
-                    format!("{} gives {t}", display_name(&odoc.path)),
-                ));
+                // the editor shows the place's file beside the label
+                let (_, span, t) = place(i)?;
+                related.push((others[i].0, span, format!("gives {t}")));
             }
             if !any {
                 break;
