@@ -193,7 +193,7 @@ impl Corpus {
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
     ) -> Vec<DocId> {
-        self.install(Staged::new(path, text, analysis), true)
+        self.install(Incoming::new(path, text, analysis), true)
     }
 
     /// Insert or replace many documents at once, as the first indexing
@@ -202,17 +202,16 @@ impl Corpus {
     /// computes every document's findings anyway. Returns the documents
     /// inserted or replaced.
     ///
-    /// What each document's indexing needs from it alone (line starts,
-    /// where its referents are filed, its sentences' terms, its figures'
-    /// signatures) is worked out on the other cores while the indexes are
-    /// filled, a few hundred documents ahead (not all at once: that would
-    /// hold every document's staging in memory).
+    /// What each document's indexing needs from it alone ([`Incoming`]) is
+    /// worked out on the other cores while the indexes are filled, a few
+    /// hundred documents ahead (not all at once: that would hold every
+    /// document's staging in memory).
     pub fn upsert_many(&mut self, docs: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>) -> Vec<DocId> {
         const AHEAD: usize = 256;
-        let stage = |chunk: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>| -> Vec<Staged> {
+        let stage = |chunk: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>| -> Vec<Incoming> {
             chunk
                 .into_par_iter()
-                .map(|(path, text, analysis)| Staged::new(path, text, analysis))
+                .map(|(path, text, analysis)| Incoming::new(path, text, analysis))
                 .collect()
         };
         let mut changed = Vec::with_capacity(docs.len());
@@ -220,15 +219,22 @@ impl Corpus {
         let mut ready = stage(docs.by_ref().take(AHEAD).collect());
         while !ready.is_empty() {
             let chunk: Vec<_> = docs.by_ref().take(AHEAD).collect();
-            let (next, ()) = rayon::join(
-                || stage(chunk),
-                || {
-                    for doc in ready {
-                        changed.extend(self.install(doc, false));
-                    }
-                },
-            );
+            let (next, installed) = rayon::join(|| stage(chunk), || self.upsert_incoming(ready));
+            changed.extend(installed);
             ready = next;
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+
+    /// [`Corpus::upsert_many`] of documents staged by the caller: a server
+    /// stages each document on its analysis workers, and only filling the
+    /// indexes waits for the corpus.
+    pub fn upsert_incoming(&mut self, docs: Vec<Incoming>) -> Vec<DocId> {
+        let mut changed = Vec::with_capacity(docs.len());
+        for doc in docs {
+            changed.extend(self.install(doc, false));
         }
         changed.sort_unstable();
         changed.dedup();
@@ -237,8 +243,8 @@ impl Corpus {
 
     /// Install a document; with `tell`, return the documents whose
     /// findings may have changed (see [`Corpus::upsert`]).
-    fn install(&mut self, doc: Staged, tell: bool) -> Vec<DocId> {
-        let Staged {
+    fn install(&mut self, doc: Incoming, tell: bool) -> Vec<DocId> {
+        let Incoming {
             path,
             text,
             analysis,
@@ -683,9 +689,10 @@ impl Corpus {
 }
 
 /// A document on its way into the corpus, with what its indexing needs
-/// from it alone worked out (in parallel for many documents, before the
-/// corpus is locked).
-struct Staged {
+/// from it alone worked out (line starts, where its referents are filed,
+/// its sentences' terms, its figures' signatures): in parallel for many
+/// documents, before the corpus is locked.
+pub struct Incoming {
     path: PathBuf,
     text: Arc<str>,
     analysis: Arc<DocAnalysis>,
@@ -697,11 +704,11 @@ struct Staged {
     hashes: Vec<u64>,
 }
 
-impl Staged {
-    fn new(path: PathBuf, text: Arc<str>, analysis: Arc<DocAnalysis>) -> Staged {
+impl Incoming {
+    pub fn new(path: PathBuf, text: Arc<str>, analysis: Arc<DocAnalysis>) -> Incoming {
         let terms = DocTerms::new(&analysis.claims);
         let hashes = figures::signatures(&analysis.figures, &text, |st| terms.fingerprint(st));
-        Staged {
+        Incoming {
             lines: LineIndex::new(&text),
             rank: path_rank(&path),
             filed: DocKeys::new(&analysis.entities),
@@ -711,6 +718,10 @@ impl Staged {
             text,
             analysis,
         }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 

@@ -20,6 +20,7 @@ use super::buffer::Buffer;
 use super::indexing;
 use super::publish::Publish;
 use super::state::Shared;
+use crate::analysis::corpus::Incoming;
 use crate::analysis::{DocAnalysis, analyze};
 
 pub enum Change {
@@ -42,7 +43,7 @@ pub enum Change {
     },
     /// Documents read and analysed by the initial indexing.
     Indexed {
-        docs: Vec<(PathBuf, Arc<str>, DocAnalysis)>,
+        docs: Vec<Incoming>,
         /// Present on the last batch: answered once every document's
         /// diagnostics are published.
         done: Option<oneshot::Sender<()>>,
@@ -109,7 +110,7 @@ struct Step {
     texts: FxHashMap<PathBuf, Option<Arc<str>>>,
     /// Paths to look at on disk after the buffers are updated.
     disk: Vec<PathBuf>,
-    indexed: Vec<(PathBuf, Arc<str>, DocAnalysis)>,
+    indexed: Vec<Incoming>,
     done: Vec<oneshot::Sender<()>>,
     config: bool,
     edits: u64,
@@ -248,10 +249,9 @@ impl Step {
             // corpus before would only be redone
             let fresh: Vec<_> = indexed
                 .into_iter()
-                .filter(|(path, _, _)| corpus.doc_id(path).is_none())
-                .map(|(path, text, a)| (path, text, Arc::new(a)))
+                .filter(|d| corpus.doc_id(d.path()).is_none())
                 .collect();
-            corpus.upsert_many(fresh);
+            corpus.upsert_incoming(fresh);
             for (path, res) in analysed {
                 match res {
                     Some((text, a)) => {

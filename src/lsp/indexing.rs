@@ -14,6 +14,7 @@ use super::changes::Change;
 use super::state::{Shared, client_answer};
 use crate::analysis::analyze;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
+use crate::analysis::corpus::Incoming;
 use crate::cache::{self, Cache};
 use crate::workspace::{self, ReadError};
 
@@ -78,7 +79,9 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
                             Some(c) => c.analyze(&t, &cfg),
                             None => analyze(&t, &cfg),
                         };
-                        Ok((p, t, a))
+                        // staged here, on all cores, so that only filling
+                        // the indexes waits for the corpus
+                        Ok(Incoming::new(p, t, Arc::new(a)))
                     }
                     Err(e) => Err((p, e)),
                 })
