@@ -266,11 +266,9 @@ impl Corpus {
             }
         };
         self.table.take();
-        self.entities
-            .update_keyed(id, analysis.entities.clone(), filed);
+        self.entities.update_keyed(id, filed);
         let mut changed = vec![id];
-        self.claims
-            .insert_terms(id, rank, analysis.claims.clone(), terms);
+        self.claims.insert_terms(id, rank, terms);
         if tell {
             changed.extend(
                 self.figures
@@ -706,12 +704,12 @@ pub struct Incoming {
 
 impl Incoming {
     pub fn new(path: PathBuf, text: Arc<str>, analysis: Arc<DocAnalysis>) -> Incoming {
-        let terms = DocTerms::new(&analysis.claims);
+        let terms = DocTerms::new(analysis.claims.clone());
         let hashes = figures::signatures(&analysis.figures, &text, |st| terms.fingerprint(st));
         Incoming {
             lines: LineIndex::new(&text),
             rank: path_rank(&path),
-            filed: DocKeys::new(&analysis.entities),
+            filed: DocKeys::new(analysis.entities.clone()),
             terms,
             hashes,
             path,

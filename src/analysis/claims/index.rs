@@ -115,11 +115,12 @@ pub struct ClaimIndex {
     cache: Mutex<Cache>,
 }
 
-/// What indexing a document's statements needs from the document alone
-/// (so for many documents in parallel, before the index is locked): each
-/// sentence's terms and each statement's fingerprint.
-#[derive(Debug, Default)]
+/// A document's matching data with what indexing its statements needs from
+/// the document alone (so for many documents in parallel, before the index
+/// is locked): each sentence's terms and each statement's fingerprint.
+#[derive(Debug)]
 pub struct DocTerms {
+    claims: Arc<DocClaims>,
     /// Every sentence's terms, one after another.
     terms: Vec<TermId>,
     /// (statement index, end of its terms in `terms`), for each sentence.
@@ -128,16 +129,21 @@ pub struct DocTerms {
 }
 
 impl DocTerms {
-    pub fn new(claims: &DocClaims) -> DocTerms {
-        let mut out = DocTerms::default();
-        ClaimIndex::sentence_terms(claims, |i, ts| {
-            out.terms.extend(ts.iter().map(|t| t.0));
-            out.sentences.push((i, out.terms.len() as u32));
+    pub fn new(claims: Arc<DocClaims>) -> DocTerms {
+        let (mut terms, mut sentences) = (Vec::new(), Vec::new());
+        ClaimIndex::sentence_terms(&claims, |i, ts| {
+            terms.extend(ts.iter().map(|t| t.0));
+            sentences.push((i, terms.len() as u32));
         });
-        out.prints = (0..claims.statements.len())
-            .map(|st| ClaimIndex::print_of(claims, st))
+        let prints = (0..claims.statements.len())
+            .map(|st| ClaimIndex::print_of(&claims, st))
             .collect();
-        out
+        DocTerms {
+            claims,
+            terms,
+            sentences,
+            prints,
+        }
     }
 
     /// [`ClaimIndex::fingerprint`] of statement `st`, as it will be once the
@@ -153,16 +159,15 @@ impl ClaimIndex {
     /// earlier for other documents are forgotten.
     /// `rank` orders the document among others where scores tie.
     pub fn insert(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>) {
-        let terms = DocTerms::new(&claims);
-        self.insert_terms(doc, rank, claims, terms);
+        self.insert_terms(doc, rank, DocTerms::new(claims));
     }
 
     /// [`ClaimIndex::insert`] with the document's terms worked out before
     /// ([`DocTerms::new`], which needs no index: many documents' terms are
     /// made in parallel).
-    pub fn insert_terms(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>, terms: DocTerms) {
+    pub fn insert_terms(&mut self, doc: DocId, rank: u64, terms: DocTerms) {
         self.unindex(doc);
-        self.index(doc, rank, claims, terms);
+        self.index(doc, rank, terms);
         self.restore_postings();
         self.clear_cache();
     }
@@ -176,8 +181,7 @@ impl ClaimIndex {
             self.linked_docs(doc, &mut affected);
             self.unindex(doc);
         }
-        let terms = DocTerms::new(&claims);
-        self.index(doc, rank, claims, terms);
+        self.index(doc, rank, DocTerms::new(claims));
         self.restore_postings();
         self.clear_cache();
         self.linked_docs(doc, &mut affected);
@@ -721,7 +725,7 @@ impl ClaimIndex {
         }
     }
 
-    fn index(&mut self, doc: DocId, rank: u64, claims: Arc<DocClaims>, terms: DocTerms) {
+    fn index(&mut self, doc: DocId, rank: u64, terms: DocTerms) {
         let (df, postings, frequent) = (&mut self.df, &mut self.postings, &mut self.frequent);
         let mut from = 0;
         for &(i, end) in &terms.sentences {
@@ -745,7 +749,7 @@ impl ClaimIndex {
             self.prints.resize(doc as usize + 1, Vec::new());
         }
         self.prints[doc as usize] = terms.prints;
-        self.docs[doc as usize] = Some(claims);
+        self.docs[doc as usize] = Some(terms.claims);
         self.ranks[doc as usize] = rank;
     }
 

@@ -164,18 +164,20 @@ impl Keys {
     }
 }
 
-/// Where a document's referents are filed, worked out from the document
-/// alone (so for many documents in parallel, before the index is locked):
-/// each referent's keys, its buckets and its names as searched.
+/// A document's recognition result with where its referents are filed,
+/// worked out from the document alone (so for many documents in parallel,
+/// before the index is locked): each referent's keys, its buckets and its
+/// names as searched.
 #[derive(Debug)]
 pub struct DocKeys {
+    ents: Arc<DocEntities>,
     keys: Vec<Keys>,
     buckets: Vec<Vec<String>>,
     aliases: Vec<Vec<String>>,
 }
 
 impl DocKeys {
-    pub fn new(ents: &DocEntities) -> DocKeys {
+    pub fn new(ents: Arc<DocEntities>) -> DocKeys {
         let mut weight = vec![0u32; ents.locals.len()];
         let mut strong = vec![false; ents.locals.len()];
         for m in &ents.mentions {
@@ -214,6 +216,7 @@ impl DocKeys {
             })
             .collect();
         DocKeys {
+            ents,
             keys,
             buckets,
             aliases,
@@ -386,17 +389,17 @@ impl EntityIndex {
 
     /// Insert or replace one document's recognition result.
     pub fn update(&mut self, doc: DocId, ents: Arc<DocEntities>) {
-        let filed = DocKeys::new(&ents);
-        self.update_keyed(doc, ents, filed);
+        self.update_keyed(doc, DocKeys::new(ents));
     }
 
     /// [`EntityIndex::update`] with the document's keys worked out before
     /// ([`DocKeys::new`], which needs no index: many documents' keys are
     /// made in parallel).
-    pub fn update_keyed(&mut self, doc: DocId, ents: Arc<DocEntities>, filed: DocKeys) {
+    pub fn update_keyed(&mut self, doc: DocId, filed: DocKeys) {
         self.touched.clear();
         self.remove_doc(doc);
         let DocKeys {
+            ents,
             keys,
             buckets,
             aliases,
