@@ -61,18 +61,39 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
     let total = files.len();
     let mut problems = Vec::new();
     let mut done = 0usize;
-    for chunk in files.chunks(CHUNK) {
-        let chunk = chunk.to_vec();
-        let size = chunk.len();
+    // one thread reads the next chunk while this one is analysed: on a
+    // disk that has to be read (a cold start), reading on the analysis
+    // threads left them waiting for it
+    let read_ahead = |chunk: Vec<PathBuf>| {
+        let sh = shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let max = sh.corpus.read().config().max_file_bytes;
+            chunk
+                .into_iter()
+                .map(|p| {
+                    let r = workspace::read_text(&p, max);
+                    (p, r)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let mut chunks = files.chunks(CHUNK).map(<[PathBuf]>::to_vec);
+    let mut next = chunks.next().map(read_ahead);
+    while let Some(reading) = next.take() {
+        next = chunks.next().map(read_ahead);
+        let Ok(texts) = reading.await else {
+            tracing::error!("internal error while reading a chunk of files");
+            continue;
+        };
+        let size = texts.len();
         let sh = shared.clone();
         let cache = cache.clone();
         let res = tokio::task::spawn_blocking(move || {
             let cfg = sh.corpus.read().config().clone();
-            let max = cfg.max_file_bytes;
             let cache = cache.filter(|c| c.is_for(&cfg));
-            let read: Vec<_> = chunk
+            let read: Vec<_> = texts
                 .into_par_iter()
-                .map(|p| match workspace::read_text(&p, max) {
+                .map(|(p, r)| match r {
                     Ok(t) => {
                         let t: Arc<str> = Arc::from(t);
                         let a = match &cache {
