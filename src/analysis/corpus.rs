@@ -193,7 +193,13 @@ impl Corpus {
         text: Arc<str>,
         analysis: Arc<DocAnalysis>,
     ) -> Vec<DocId> {
-        self.install(Incoming::new(path, text, analysis), true)
+        self.upsert_staged(Incoming::new(path, text, analysis))
+    }
+
+    /// [`Corpus::upsert`] of a document staged by the caller (before
+    /// locking the corpus, as the server does for every edit).
+    pub fn upsert_staged(&mut self, doc: Incoming) -> Vec<DocId> {
+        self.install(doc, true)
     }
 
     /// Insert or replace many documents at once, as the first indexing

@@ -20,8 +20,8 @@ use super::buffer::Buffer;
 use super::indexing;
 use super::publish::Publish;
 use super::state::Shared;
+use crate::analysis::analyze;
 use crate::analysis::corpus::Incoming;
-use crate::analysis::{DocAnalysis, analyze};
 
 pub enum Change {
     Open {
@@ -254,8 +254,8 @@ impl Step {
             corpus.upsert_incoming(fresh);
             for (path, res) in analysed {
                 match res {
-                    Some((text, a)) => {
-                        let named = corpus.upsert(path.clone(), text, Arc::new(a));
+                    Some(doc) => {
+                        let named = corpus.upsert_staged(doc);
                         let id = corpus.doc_id(&path);
                         // with a new configuration every document is
                         // re-analysed: none comes before the others
@@ -319,20 +319,18 @@ impl Step {
     }
 }
 
-/// A document's new text with its analysis.
-type Analysed = (Arc<str>, DocAnalysis);
-
-/// Analyse documents in parallel; `None` texts stay removals.
+/// Analyse and stage documents in parallel; `None` texts stay removals.
 fn analyse_all(
     work: Vec<(PathBuf, Option<Arc<str>>)>,
     cfg: &crate::analysis::config::Config,
-) -> Vec<(PathBuf, Option<Analysed>)> {
+) -> Vec<(PathBuf, Option<Incoming>)> {
     use rayon::prelude::*;
     work.into_par_iter()
         .map(|(p, t)| {
+            // staged here, before the corpus is locked
             let r = t.map(|t| {
                 let a = analyze(&t, cfg);
-                (t, a)
+                Incoming::new(p.clone(), t, Arc::new(a))
             });
             (p, r)
         })

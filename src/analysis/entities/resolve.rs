@@ -196,25 +196,15 @@ impl DocKeys {
             .enumerate()
             .map(|(i, l)| keys_of(l, weight[i], !strong[i]))
             .collect();
-        let filed = |i: usize| keys[i].weight > 0;
-        let buckets = (0..keys.len())
-            .map(|i| {
-                if filed(i) {
-                    keys[i].buckets()
-                } else {
-                    Vec::new()
-                }
+        // referents without mentions are not filed
+        let (buckets, aliases) = keys
+            .iter()
+            .zip(&ents.locals)
+            .map(|(k, l)| match k.weight {
+                0 => (Vec::new(), Vec::new()),
+                _ => (k.buckets(), l.names.iter().map(|n| search_key(n)).collect()),
             })
-            .collect();
-        let aliases = (0..keys.len())
-            .map(|i| {
-                if filed(i) {
-                    ents.locals[i].names.iter().map(|n| search_key(n)).collect()
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
+            .unzip();
         DocKeys {
             ents,
             keys,
