@@ -217,6 +217,12 @@ impl Shared {
         self.writers.load(Ordering::Relaxed) > 0
     }
 
+    /// Has the client sent an edit the corpus does not hold yet? Background
+    /// work (other documents' diagnostics) gives way to it.
+    pub fn edit_pending(&self) -> bool {
+        self.sent.load(Ordering::SeqCst) > *self.applied.borrow()
+    }
+
     /// Queue a change from the client (open, edit, close): counted, so that
     /// later requests wait for it.
     pub fn send_edit(&self, change: Change) {
