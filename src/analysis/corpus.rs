@@ -144,7 +144,7 @@ impl Corpus {
     /// Replace the configuration. Per-document analyses depend on it, so the
     /// caller re-analyses every document afterwards and upserts the results.
     pub fn set_config(&mut self, config: Config) {
-        self.table.take();
+        self.forget_judged();
         self.entities.set_config(config.entities.clone());
         self.config = config;
     }
@@ -271,7 +271,7 @@ impl Corpus {
                 id
             }
         };
-        self.table.take();
+        self.forget_judged();
         self.entities.update_keyed(id, filed);
         let mut changed = vec![id];
         self.claims.insert_terms(id, rank, terms);
@@ -295,12 +295,28 @@ impl Corpus {
         changed
     }
 
+    /// Forget what [`Corpus::prepare_findings`] worked out (a document
+    /// changed). A large table is freed on a thread of its own: at 100k
+    /// articles it holds millions of vectors, and freeing them here, under
+    /// the caller's write lock, delayed the first keystroke after indexing.
+    fn forget_judged(&mut self) {
+        const LARGE: usize = 1024;
+        if let Some(t) = self.table.take()
+            && t.conflicts.len() >= LARGE
+        {
+            // when no thread can be started, the table is freed here
+            let _ = std::thread::Builder::new()
+                .name("claimlens-free".into())
+                .spawn(move || drop(t));
+        }
+    }
+
     /// Remove a document. Returns the documents whose answers may have changed.
     pub fn remove(&mut self, path: &Path) -> Vec<DocId> {
         let Some(id) = self.by_path.remove(path) else {
             return Vec::new();
         };
-        self.table.take();
+        self.forget_judged();
         self.docs[id as usize] = None;
         self.free.push(id);
         self.entities.remove(id);
@@ -323,7 +339,7 @@ impl Corpus {
         self.entities.mention_at(doc, offset)
     }
 
-    pub fn entity(&self, id: EntityId) -> Option<EntityInfo> {
+    pub fn entity(&self, id: EntityId) -> Option<Arc<EntityInfo>> {
         self.entities.entity(id)
     }
 

@@ -99,11 +99,17 @@ pub fn entity_markdown(view: &View, e: &EntityInfo) -> String {
         }
     }
     // listed by path, not by document id: ids follow the order in which
-    // files arrived, and the same corpus must read the same however built
-    per_doc.sort_by(|a, b| {
+    // files arrived, and the same corpus must read the same however built;
+    // only the listed ones are sorted (a capital is in most articles)
+    let by_path = |a: &(DocId, usize, Span), b: &(DocId, usize, Span)| {
         let path = |d: DocId| view.corpus.doc(d).map(|doc| doc.path.as_path());
         path(a.0).cmp(&path(b.0)).then(a.2.start.cmp(&b.2.start))
-    });
+    };
+    if per_doc.len() > LISTED {
+        per_doc.select_nth_unstable_by(LISTED, by_path);
+    }
+    let shown = per_doc.len().min(LISTED);
+    per_doc[..shown].sort_by(by_path);
     let n_docs = {
         let mut ds: Vec<DocId> = per_doc.iter().map(|p| p.0).collect();
         ds.sort_unstable();

@@ -265,16 +265,24 @@ impl Shared {
         self.edits_applied().await;
         let shared = self.clone();
         let forced = shared.panic_in.as_deref() == Some(what);
+        let asked = std::time::Instant::now();
         let res = tokio::task::spawn_blocking(move || {
             if forced {
                 panic!("forced by CLAIMLENS_TEST_PANIC={what}");
             }
             let corpus = shared.corpus.read();
+            let locked = asked.elapsed();
             let view = View {
                 corpus: &corpus,
                 enc: shared.encoding(),
             };
-            f(&view)
+            let v = f(&view);
+            tracing::debug!(
+                "{what}: corpus read after {:.2} ms, answered after {:.2} ms",
+                locked.as_secs_f64() * 1e3,
+                asked.elapsed().as_secs_f64() * 1e3
+            );
+            v
         })
         .await;
         match res {
