@@ -41,7 +41,8 @@ use crate::analysis::span::Span;
 const CHUNK_TYPING: usize = 4;
 const CHUNK: usize = 64;
 const TYPING: Duration = Duration::from_secs(2);
-/// The longest the backlog waits for an edit it gave way to.
+/// The longest the backlog waits for an edit it gave way to (a bound only:
+/// it waits until the edit is installed).
 const EDIT_WAIT: Duration = Duration::from_millis(100);
 /// Other documents an edit touches (their findings point at places it
 /// moved, or at a figure or name it changed) wait until the user has
@@ -302,11 +303,9 @@ pub async fn run(
             .collect();
         q.backlog.splice(0..0, front);
         if gave_way {
-            match tokio::time::timeout(EDIT_WAIT, rx.recv()).await {
-                Ok(Some(m)) => q.take(m),
-                Ok(None) => break,
-                Err(_) => {}
-            }
+            // until the edit is installed (its diagnostics are then queued:
+            // the change task hands them over before counting it applied)
+            let _ = tokio::time::timeout(EDIT_WAIT, shared.edits_applied()).await;
         }
         let count = batch.len();
         for (k, p) in batch.into_iter().enumerate() {
