@@ -296,14 +296,11 @@ impl Corpus {
     }
 
     /// Forget what [`Corpus::prepare_findings`] worked out (a document
-    /// changed). A large table is freed on a thread of its own: at 100k
+    /// changed). The table is freed on a thread of its own: at 100k
     /// articles it holds millions of vectors, and freeing them here, under
     /// the caller's write lock, delayed the first keystroke after indexing.
     fn forget_judged(&mut self) {
-        const LARGE: usize = 1024;
-        if let Some(t) = self.table.take()
-            && t.conflicts.len() >= LARGE
-        {
+        if let Some(t) = self.table.take() {
             // when no thread can be started, the table is freed here
             let _ = std::thread::Builder::new()
                 .name("claimlens-free".into())

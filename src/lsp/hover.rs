@@ -110,12 +110,8 @@ pub fn entity_markdown(view: &View, e: &EntityInfo) -> String {
     }
     let shown = per_doc.len().min(LISTED);
     per_doc[..shown].sort_by(by_path);
-    let n_docs = {
-        let mut ds: Vec<DocId> = per_doc.iter().map(|p| p.0).collect();
-        ds.sort_unstable();
-        ds.dedup();
-        ds.len()
-    };
+    // mentions come ordered by document: one entry per article
+    let n_docs = per_doc.len();
     let _ = writeln!(
         md,
         "\n{} mention{} in {} article{}:",

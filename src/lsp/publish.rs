@@ -7,10 +7,11 @@
 //! into one change, and so does this queue). The *backlog*
 //! holds everything else: documents whose findings a change may have moved
 //! (a conflict partner of an edited figure), every document after the
-//! first indexing or a configuration change. It is published a chunk at a
+//! first indexing or a configuration change. It waits while the user types
+//! (until typing pauses for [`SETTLE`]), then is published a chunk at a
 //! time, both cores computing, and new urgent work is taken between chunks,
 //! so a keystroke never waits behind a whole corpus; a chunk stops early
-//! when an edit waits to be installed.
+//! when the client has sent an edit.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,12 +45,12 @@ const TYPING: Duration = Duration::from_secs(2);
 /// The longest the backlog waits for an edit it gave way to (a bound only:
 /// it waits until the edit is installed).
 const EDIT_WAIT: Duration = Duration::from_millis(100);
-/// Other documents an edit touches (their findings point at places it
-/// moved, or at a figure or name it changed) wait until the user has
-/// stopped typing this long: otherwise every keystroke would send all of
-/// them again, ahead of the next keystroke's diagnostics (in a transcript
-/// of the 10k-article benchmark corpus, 57 documents and 4 MB of JSON for
-/// a keystroke that moves figures, 179 for one inside a figure).
+/// The backlog waits until the user has stopped typing this long. Otherwise
+/// every keystroke would send again all the other documents it touches
+/// (their findings point at places it moved, or at a figure or name it
+/// changed) ahead of the next keystroke's diagnostics: in a transcript of
+/// the 10k-article benchmark corpus, 57 documents and 4 MB of JSON for a
+/// keystroke that moves figures, 179 for one inside a figure.
 const SETTLE: Duration = Duration::from_millis(400);
 /// Judge the whole corpus's figures at once when at least one document in
 /// this many waits to be published.
@@ -58,8 +59,7 @@ const PREPARE_SHARE: usize = 8;
 pub struct Publish {
     /// Documents whose own text changed: published first.
     pub urgent: Vec<DocId>,
-    /// Other documents whose findings may have changed: after typing
-    /// settles when `urgent` is not empty (see [`SETTLE`]).
+    /// Other documents whose findings may have changed.
     pub docs: Vec<DocId>,
     /// Documents that left the corpus: their diagnostics are cleared.
     pub removed: Vec<PathBuf>,
@@ -79,9 +79,6 @@ pub struct Publish {
 struct Queue {
     urgent: Vec<DocId>,
     backlog: Vec<DocId>,
-    /// Documents to republish once typing settles (see [`SETTLE`]); also
-    /// in `queued`.
-    deferred: FxHashSet<DocId>,
     queued: FxHashSet<DocId>,
     /// When urgent work last arrived.
     typed: Option<Instant>,
@@ -96,12 +93,7 @@ impl Queue {
         if !m.urgent.is_empty() {
             self.typed = Some(Instant::now());
         }
-        // what an edit does to other documents waits for typing to settle
-        if m.urgent.is_empty() {
-            self.later(m.docs);
-        } else {
-            self.defer(m.docs);
-        }
+        self.later(m.docs);
         for d in m.urgent {
             if !self.urgent.contains(&d) {
                 self.urgent.push(d);
@@ -115,35 +107,17 @@ impl Queue {
 
     fn later(&mut self, docs: impl IntoIterator<Item = DocId>) {
         for d in docs {
-            if self.queued.insert(d) || self.deferred.remove(&d) {
+            if self.queued.insert(d) {
                 self.backlog.push(d);
             }
         }
     }
 
-    /// Republish `docs` once typing settles, unless they are queued anyway.
-    fn defer(&mut self, docs: impl IntoIterator<Item = DocId>) {
-        for d in docs {
-            if self.queued.insert(d) {
-                self.deferred.insert(d);
-            }
-        }
-    }
-
-    /// How long deferred documents must still wait (zero: release them).
-    fn settling(&self) -> Option<Duration> {
-        if self.deferred.is_empty() {
-            return None;
-        }
-        let since = self.typed.map_or(SETTLE, |t| t.elapsed());
-        Some(SETTLE.saturating_sub(since))
-    }
-
-    /// Deferred documents join the backlog (typing has settled).
-    fn release(&mut self) {
-        let mut docs: Vec<DocId> = self.deferred.drain().collect();
-        docs.sort_unstable();
-        self.backlog.extend(docs);
+    /// How much longer the backlog waits for typing to pause (see
+    /// [`SETTLE`]); `None` when it may go on.
+    fn held(&self) -> Option<Duration> {
+        let left = SETTLE.saturating_sub(self.typed?.elapsed());
+        (!left.is_zero()).then_some(left)
     }
 
     /// Has urgent work arrived lately?
@@ -152,24 +126,22 @@ impl Queue {
     }
 
     fn is_idle(&self) -> bool {
-        self.urgent.is_empty()
-            && self.backlog.is_empty()
-            && self.deferred.is_empty()
-            && self.removed.is_empty()
-            && !self.all
+        self.urgent.is_empty() && self.backlog.is_empty() && self.removed.is_empty() && !self.all
     }
 
     /// The next documents to publish: all urgent ones, else a chunk of the
-    /// backlog.
+    /// backlog unless it is held.
     fn next(&mut self) -> Vec<DocId> {
         if !self.urgent.is_empty() {
             let out = std::mem::take(&mut self.urgent);
             for d in &out {
                 self.queued.remove(d);
-                self.deferred.remove(d);
             }
             self.backlog.retain(|d| !out.contains(d));
             return out;
+        }
+        if self.held().is_some() {
+            return Vec::new();
         }
         let typing = self.typing();
         let n = self
@@ -216,21 +188,20 @@ pub async fn run(
             }
             let Some(first) = rx.recv().await else { break };
             q.take(first);
-        } else if q.urgent.is_empty() && q.backlog.is_empty() && q.removed.is_empty() && !q.all {
-            // only documents waiting for typing to settle
-            if let Some(left) = q.settling().filter(|l| !l.is_zero()) {
-                match tokio::time::timeout(left, rx.recv()).await {
-                    Ok(Some(m)) => q.take(m),
-                    Ok(None) => break,
-                    Err(_) => {}
-                }
+        } else if q.urgent.is_empty()
+            && q.removed.is_empty()
+            && !q.all
+            && let Some(left) = q.held()
+        {
+            // only the backlog, held while the user types
+            match tokio::time::timeout(left, rx.recv()).await {
+                Ok(Some(m)) => q.take(m),
+                Ok(None) => break,
+                Err(_) => {}
             }
         }
         while let Ok(m) = rx.try_recv() {
             q.take(m);
-        }
-        if q.settling().is_some_and(|l| l.is_zero()) {
-            q.release();
         }
         for path in std::mem::take(&mut q.removed) {
             if let Some(uri) = convert::path_to_uri(&path) {
@@ -321,7 +292,7 @@ pub async fn run(
                         partners.extend(b.1.iter().copied());
                     }
                     partners.retain(|&d| d != p.id);
-                    q.defer(partners);
+                    q.later(partners);
                 }
             }
             if p.spans.is_empty() {
