@@ -135,7 +135,7 @@ fn a_50_mb_file_is_skipped_by_default_and_indexed_when_the_limit_is_raised() {
             && w[0].contains("max_file_bytes"),
         "{w:?}"
     );
-    assert!(s.log().contains("big.txt"), "the skip is logged too");
+    s.wait_log("the skip is logged too", "big.txt");
     assert_eq!(s.diagnostics(&big), None);
     alive(&mut s);
     drop(s);
@@ -265,7 +265,7 @@ fn an_unreadable_file_is_skipped_with_a_message() {
             && w[0].contains("ermission denied"),
         "{w:?}"
     );
-    assert!(s.log().contains("secret.txt"), "{}", s.log());
+    s.wait_log("the unreadable file is logged too", "secret.txt");
     assert_eq!(s.diagnostics(&secret), None);
     alive(&mut s);
 }

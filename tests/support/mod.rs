@@ -339,6 +339,23 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Wait until the server's log (read on a thread of its own, so it can
+    /// lag behind the messages) contains `needle`.
+    pub fn wait_log(&self, what: &str, needle: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if self.log().contains(needle) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        panic!(
+            "timed out waiting for {what}; server log:
+{}",
+            self.log()
+        );
+    }
+
     pub fn diagnostics(&self, path: &Path) -> Option<Vec<Value>> {
         self.inbox
             .lock()
