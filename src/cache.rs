@@ -19,6 +19,17 @@
 //! (u64), crate version (u8 length + bytes), entry count (u64), payload
 //! length (u64), payload hash (xxh3-64, u64), then the payload: per entry a
 //! key (u128), a length (u32) and the postcard encoding of the analysis.
+//!
+//! Beside it, `ws-….judged.bin` keeps the corpus's judged figures (every
+//! document's conflicts, [`crate::analysis::corpus::Corpus::prepare_findings`]):
+//! judging takes a fifth of reopening a 100k-article corpus. It holds one
+//! table for one corpus: `JUDGED_MAGIC`, format version (u32), fingerprint
+//! (u64, as above), the corpus key (u128,
+//! [`crate::analysis::corpus::Corpus::judged_key`]: configuration, paths
+//! and texts), payload length (u64), payload hash (xxh3-64, u64), then the
+//! table in its stored form. Another corpus's table is left unread
+//! and replaced once the new one is judged; a damaged one likewise, with a
+//! warning.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,6 +43,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128_with_seed};
 
 use crate::analysis::claims::DocClaims;
 use crate::analysis::config::Config;
+use crate::analysis::corpus::Corpus;
 use crate::analysis::dates::Date;
 use crate::analysis::entities::DocEntities;
 use crate::analysis::figures::Figure;
@@ -40,6 +52,7 @@ use crate::analysis::statements::Statement;
 use crate::analysis::{DocAnalysis, analyze};
 
 const MAGIC: &[u8; 8] = b"CLMLNS\x00C";
+const JUDGED_MAGIC: &[u8; 8] = b"CLMLNS\x00J";
 /// Bump when the layout above or the encoded types change shape.
 pub const FORMAT_VERSION: u32 = 1;
 /// Hash of the analysis sources (`build.rs`).
@@ -253,6 +266,11 @@ impl Cache {
         &self.file
     }
 
+    /// The file of the judged figures kept beside this workspace's analyses.
+    pub fn judged_file(&self) -> PathBuf {
+        self.file.with_extension("judged.bin")
+    }
+
     pub fn stats(&self) -> Stats {
         Stats {
             loaded: self.index.len(),
@@ -351,31 +369,172 @@ impl Cache {
         head.extend_from_slice(&count.to_le_bytes());
         head.extend_from_slice(&(payload.len() as u64).to_le_bytes());
         head.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            self.file
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        let written = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&head)?;
-            f.write_all(&payload)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.file)
-        })();
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
+        write_atomically(&self.file, &[&head, &payload])?;
         Ok(Saved::Written {
             entries: count as usize,
             bytes: (head.len() + payload.len()) as u64,
         })
     }
+}
+
+/// Write `parts` as the whole of `file`, atomically: through a temporary
+/// file in its folder, renamed over it.
+fn write_atomically(file: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    remove_leftovers(dir, &name);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        for p in parts {
+            f.write_all(p)?;
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, file)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Remove the temporary files that a process writing `name` in `dir` left
+/// behind when it ended mid-write (the editor stopped the server), where
+/// the system tells which processes are running (`/proc`); a live
+/// process's file is left alone.
+fn remove_leftovers(dir: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = n
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !proc.join(pid.to_string()).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// What [`load_judged`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judged {
+    /// The corpus now holds the stored table.
+    Loaded,
+    /// No file: nothing was judged for this workspace yet.
+    Absent,
+    /// A table judged for another corpus (a text, a path, the
+    /// configuration or the build changed since).
+    Stale,
+}
+
+/// Read the judged figures stored in `file` into `corpus` when they were
+/// judged for it. An error names what is wrong with a file that cannot be
+/// used (damaged, foreign); the corpus is then left as it was.
+pub fn load_judged(file: &Path, corpus: &Corpus) -> Result<Judged, String> {
+    let data = match std::fs::read(file) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Judged::Absent),
+        Err(e) => return Err(format!("unreadable: {e}")),
+    };
+    let head = 8 + 4 + 8 + 16 + 8 + 8;
+    if data.len() < head || &data[..8] != JUDGED_MAGIC {
+        return Err("not a claimlens judged-figures file".into());
+    }
+    let u64_at = |at: usize| u64::from_le_bytes(data[at..at + 8].try_into().unwrap_or_default());
+    let format = u32::from_le_bytes(data[8..12].try_into().unwrap_or_default());
+    if format != FORMAT_VERSION || u64_at(12) != fingerprint(corpus.config()) {
+        return Ok(Judged::Stale);
+    }
+    let key = u128::from_le_bytes(data[20..36].try_into().unwrap_or_default());
+    let (len, sum) = (u64_at(36), u64_at(44));
+    let payload = &data[head..];
+    if payload.len() as u64 != len {
+        return Err(format!(
+            "payload of {} bytes, expected {len}",
+            payload.len()
+        ));
+    }
+    if xxh3_64(payload) != sum {
+        return Err("checksum mismatch".into());
+    }
+    if key != corpus.judged_key() {
+        return Ok(Judged::Stale);
+    }
+    corpus.import_judged(payload)?;
+    Ok(Judged::Loaded)
+}
+
+/// `corpus`'s judged figures as the bytes of a judged-figures file, if it
+/// has them (and they fit [`MAX_FILE_BYTES`]).
+pub fn judged_bytes(corpus: &Corpus) -> Option<Vec<u8>> {
+    let payload = corpus.export_judged()?;
+    if payload.len() as u64 + 64 > MAX_FILE_BYTES {
+        return None;
+    }
+    let mut out = Vec::with_capacity(payload.len() + 64);
+    out.extend_from_slice(JUDGED_MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&fingerprint(corpus.config()).to_le_bytes());
+    out.extend_from_slice(&corpus.judged_key().to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Some(out)
+}
+
+/// How [`judge`] gave a corpus its judged figures.
+#[derive(Debug)]
+pub enum Judgement {
+    /// Read from the file kept for this very corpus.
+    Read,
+    /// Judged now; with the file's bytes for the next run, when there is a
+    /// file to keep them in (write them with [`save_judged`]).
+    Judged(Option<Vec<u8>>),
+    /// Not judged: `stop()` turned true meanwhile.
+    GaveWay,
+}
+
+/// Give `corpus` its judged figures ([`Corpus::prepare_findings`]): read
+/// from `file` when they were kept there for this very corpus, else
+/// judged, giving way when `stop()` turns true. A file that cannot be used
+/// is logged and will be replaced.
+pub fn judge(corpus: &Corpus, file: Option<&Path>, stop: &(dyn Fn() -> bool + Sync)) -> Judgement {
+    if corpus.findings_prepared() {
+        return Judgement::Read;
+    }
+    if let Some(f) = file {
+        match load_judged(f, corpus) {
+            Ok(Judged::Loaded) => return Judgement::Read,
+            Ok(Judged::Absent | Judged::Stale) => {}
+            Err(why) => tracing::warn!(
+                "judged figures in {} ignored ({why}); they will be judged again",
+                f.display()
+            ),
+        }
+    }
+    if !corpus.prepare_findings(stop) {
+        return Judgement::GaveWay;
+    }
+    Judgement::Judged(file.and_then(|_| judged_bytes(corpus)))
+}
+
+/// Write a judged-figures file made by [`judged_bytes`], atomically.
+pub fn save_judged(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically(file, &[bytes])
 }
 
 /// `d` with its longest existing prefix canonicalised (links resolved).
@@ -725,5 +884,26 @@ mod tests {
             c1.file()
                 .starts_with(std::fs::canonicalize(&d.cache).unwrap())
         );
+    }
+
+    #[test]
+    fn a_temporary_file_left_by_an_ended_process_is_removed_on_the_next_save() {
+        let (d, config, _, docs) = setup();
+        let c = Cache::open(&d.cache, std::slice::from_ref(&d.root), &config).unwrap();
+        let name = c.file().file_name().unwrap().to_string_lossy().into_owned();
+        // no process has this id (above the largest Linux allows)
+        let dead = d.cache.join(format!(".{name}.4294967295.tmp"));
+        let live = d.cache.join(format!(".{name}.{}.tmp", std::process::id()));
+        let other = d.cache.join(".notes.4294967295.tmp");
+        for f in [&dead, &live, &other] {
+            std::fs::write(f, b"partial").unwrap();
+        }
+        assert!(matches!(c.save(&docs), Ok(Saved::Written { .. })));
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists(), "left behind");
+        }
+        // this process's own name is reused by the save; others are left
+        assert!(!live.exists());
+        assert!(other.exists());
     }
 }

@@ -1,6 +1,8 @@
 //! `claimlens check` and the analysis cache: a second run answers from the
 //! cache (counted in the log, not timed), prints the same report as a run
-//! without the cache, and never writes inside the corpus.
+//! without the cache, and never writes inside the corpus. The judged
+//! figures kept beside the analyses are read only for the very corpus they
+//! were judged for; a damaged file is reported and replaced.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -23,7 +25,10 @@ fn check(corpus: &Path, extra: &[&str], cache: Option<&Path>) -> Output {
 }
 
 fn copy_corpus(to: &Path) -> usize {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    copy_from(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"), to)
+}
+
+fn copy_from(src: &Path, to: &Path) -> usize {
     let mut n = 0;
     for e in std::fs::read_dir(src).unwrap() {
         let p = e.unwrap().path();
@@ -85,7 +90,8 @@ fn a_second_check_reads_the_cache_and_prints_the_same_report() {
         Some(cache.path()),
     );
     assert!(stderr(&flag).contains(&format!("analysis cache: 0 hits, {n} analysed")));
-    assert_eq!(std::fs::read_dir(other.path()).unwrap().count(), 1);
+    // the analyses and the judged figures
+    assert_eq!(std::fs::read_dir(other.path()).unwrap().count(), 2);
     assert_eq!(plain.stdout, cold.stdout);
     assert_eq!(plain.stdout, warm.stdout);
     assert_eq!(plain.stdout, flag.stdout);
@@ -103,4 +109,107 @@ fn a_cache_folder_inside_the_corpus_is_refused() {
     assert!(err.contains("inside the workspace"), "{err}");
     assert!(!inside.exists());
     assert!(listing(corpus.path()) == before, "the corpus was written");
+}
+
+#[test]
+fn judged_figures_are_read_only_for_the_corpus_they_were_judged_for() {
+    // real articles, some of whose figures disagree
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-real");
+    let corpus = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for e in std::fs::read_dir(&real).expect("../shared/corpus-real") {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            n += copy_from(&p, corpus.path());
+        }
+    }
+    assert!(n > 20, "{n} articles copied");
+    let cache = tempfile::tempdir().unwrap();
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let conflicts = |o: &Output| {
+        let report = String::from_utf8_lossy(&o.stdout);
+        report.matches("inconsistent-figure").count()
+    };
+    let plain = check(corpus.path(), &["--no-cache"], None);
+    assert!(
+        conflicts(&plain) >= 4,
+        "{}",
+        String::from_utf8_lossy(&plain.stdout)
+    );
+    let judged_file = || {
+        let files: Vec<_> = std::fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".judged.bin"))
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files[0].clone()
+    };
+
+    let cold = check(corpus.path(), &[], Some(cache.path()));
+    assert!(
+        stderr(&cold).contains("judged figures saved in"),
+        "{}",
+        stderr(&cold)
+    );
+    let warm = check(corpus.path(), &[], Some(cache.path()));
+    assert!(
+        stderr(&warm).contains("judged figures read from"),
+        "{}",
+        stderr(&warm)
+    );
+    assert_eq!(plain.stdout, cold.stdout);
+    assert_eq!(plain.stdout, warm.stdout);
+
+    // one figure edited: the stored table is for another corpus, judged again
+    let (path, text) = std::fs::read_dir(corpus.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
+        .find(|(_, t)| t.contains("per cent") || t.contains("percent"))
+        .expect("an article with a percentage");
+    let edited = text.replacen("per", "a per", 1);
+    std::fs::write(&path, edited).unwrap();
+    let plain_edited = check(corpus.path(), &["--no-cache"], None);
+    let stale = check(corpus.path(), &[], Some(cache.path()));
+    assert!(
+        !stderr(&stale).contains("judged figures read"),
+        "{}",
+        stderr(&stale)
+    );
+    assert!(
+        stderr(&stale).contains("judged figures saved in"),
+        "{}",
+        stderr(&stale)
+    );
+    assert_eq!(plain_edited.stdout, stale.stdout);
+
+    // a damaged file: reported, ignored, replaced
+    let file = judged_file();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(&file, &bytes).unwrap();
+    let damaged = check(corpus.path(), &[], Some(cache.path()));
+    assert!(
+        stderr(&damaged).contains("ignored (checksum mismatch); they will be judged again"),
+        "{}",
+        stderr(&damaged)
+    );
+    assert_eq!(plain_edited.stdout, damaged.stdout);
+    std::fs::write(&file, &bytes[..40]).unwrap();
+    let truncated = check(corpus.path(), &[], Some(cache.path()));
+    assert!(
+        stderr(&truncated).contains("judged figures in"),
+        "{}",
+        stderr(&truncated)
+    );
+    assert_eq!(plain_edited.stdout, truncated.stdout);
+    let again = check(corpus.path(), &[], Some(cache.path()));
+    assert!(
+        stderr(&again).contains("judged figures read from"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(plain_edited.stdout, again.stdout);
 }

@@ -793,13 +793,26 @@ fn the_server_writes_nothing_but_claimlens_toml_and_that_atomically() {
     );
     // replaced by a rename: a new inode, never the old file rewritten in place
     assert_ne!(toml.3, toml_before.3, "claimlens.toml rewritten in place");
-    // and the cache: one file, no temporary left behind
-    let cached: Vec<String> = std::fs::read_dir(cache.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    // and the cache: the analyses and the judged figures, no temporary
+    // left behind once a save in progress (the configuration changed) ends
+    let listing = || {
+        let mut v: Vec<String> = std::fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while listing().iter().any(|n| n.ends_with(".tmp")) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let cached = listing();
     assert!(
-        cached.len() == 1 && cached[0].starts_with("ws-") && cached[0].ends_with(".bin"),
+        cached.len() == 2
+            && cached[0].starts_with("ws-")
+            && cached[0].ends_with(".bin")
+            && cached[1] == cached[0].replace(".bin", ".judged.bin"),
         "{cached:?}"
     );
 }
@@ -881,7 +894,18 @@ fn a_second_session_reads_the_analysis_cache() {
         "{}",
         first.2
     );
+    assert!(
+        first.2.contains("figures of 3 documents judged"),
+        "{}",
+        first.2
+    );
     let second = run("analysis cache: 3 hits, 0 analysed");
+    // the judged figures too, kept by the first session
+    assert!(
+        second.2.contains("figures of 3 documents: judgement read"),
+        "{}",
+        second.2
+    );
     assert_eq!(first.0, second.0);
     assert_eq!(first.1, second.1);
     assert!(
@@ -891,12 +915,17 @@ fn a_second_session_reads_the_analysis_cache() {
     std::fs::write(root.join("good.txt"), format!("{GOOD}Putin said so.\n")).unwrap();
     let third = run("analysis cache: 2 hits, 1 analysed");
     assert_eq!(first.1[1], third.1[1]);
+    // judged for another corpus: judged again
+    assert!(
+        third.2.contains("figures of 3 documents judged"),
+        "{}",
+        third.2
+    );
     let file = std::fs::read_dir(cache.path())
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| !p.to_string_lossy().ends_with(".judged.bin"))
+        .unwrap();
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
     let fourth = run("analysis cache: 0 hits, 3 analysed");

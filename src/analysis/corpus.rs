@@ -25,6 +25,9 @@ use super::statements::Statement;
 use super::text::LineIndex;
 use super::{DocAnalysis, analyze};
 
+mod judged;
+use judged::Prepared;
+
 /// One document of the corpus.
 #[derive(Debug)]
 pub struct Document {
@@ -94,19 +97,6 @@ pub struct Corpus {
     /// Every document's conflicts, when computed for the corpus as it is
     /// ([`Corpus::prepare_findings`]); emptied by any change.
     table: std::sync::OnceLock<Prepared>,
-}
-
-/// What [`Corpus::prepare_findings`] works out for the findings asked next.
-#[derive(Debug, Default)]
-struct Prepared {
-    /// Each document's conflicts, others in path order.
-    conflicts: FxHashMap<DocId, Vec<Conflict>>,
-    /// Each figure's text as a number, by document id then figure index:
-    /// equal texts, equal numbers. Findings group a figure's disagreeing
-    /// figures by text; reading a number from this small table instead of
-    /// each figure's text elsewhere in memory made grouping a generated 10k
-    /// corpus's 2.6M disagreeing figures twice as fast.
-    texts: Vec<Box<[u32]>>,
 }
 
 impl Corpus {
@@ -295,19 +285,6 @@ impl Corpus {
         changed
     }
 
-    /// Forget what [`Corpus::prepare_findings`] worked out (a document
-    /// changed). The table is freed on a thread of its own: at 100k
-    /// articles it holds millions of vectors, and freeing them here, under
-    /// the caller's write lock, delayed the first keystroke after indexing.
-    fn forget_judged(&mut self) {
-        if let Some(t) = self.table.take() {
-            // when no thread can be started, the table is freed here
-            let _ = std::thread::Builder::new()
-                .name("claimlens-free".into())
-                .spawn(move || drop(t));
-        }
-    }
-
     /// Remove a document. Returns the documents whose answers may have changed.
     pub fn remove(&mut self, path: &Path) -> Vec<DocId> {
         let Some(id) = self.by_path.remove(path) else {
@@ -450,70 +427,6 @@ impl Corpus {
             self.sort_by_path(&mut c.others);
         }
         out
-    }
-
-    /// Work out every document's conflicts at once, on all cores, for the
-    /// findings asked next: diagnosing a whole corpus this way judges each
-    /// pair of figures once instead of once from each side, and shares
-    /// statement comparisons across documents. Kept until the corpus
-    /// changes; answers are the same as without it. Returns whether they
-    /// are ready: `false` when `stop()` turned true meanwhile (someone waits
-    /// to change the corpus), and findings are then computed one document
-    /// at a time as before.
-    pub fn prepare_findings(&self, stop: &(dyn Fn() -> bool + Sync)) -> bool {
-        if self.table.get().is_some() {
-            return true;
-        }
-        let Some(mut table) = self.figures.all_conflicts(
-            ClaimMemo::default,
-            |memo, a, b| memo.is_linked(&self.claims, a, b),
-            stop,
-        ) else {
-            return false;
-        };
-        // documents in path order, their paths compared once
-        let mut order: Vec<(&Path, DocId)> = self
-            .by_path
-            .iter()
-            .map(|(p, &id)| (p.as_path(), id))
-            .collect();
-        order.sort_unstable();
-        let mut place = vec![u32::MAX; self.docs.len()];
-        for (i, &(_, id)) in order.iter().enumerate() {
-            place[id as usize] = i as u32;
-        }
-        table.par_iter_mut().for_each(|(_, list)| {
-            for c in list {
-                c.others
-                    .sort_unstable_by_key(|&(d, f)| (place[d as usize], f));
-            }
-        });
-        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
-        let texts = self
-            .docs
-            .iter()
-            .map(|d| {
-                let Some(d) = d else { return Box::default() };
-                d.analysis
-                    .figures
-                    .iter()
-                    .map(|f| {
-                        let n = numbers.len() as u32;
-                        *numbers.entry(f.span.of(&d.text)).or_insert(n)
-                    })
-                    .collect()
-            })
-            .collect();
-        let _ = self.table.set(Prepared {
-            conflicts: table,
-            texts,
-        });
-        true
-    }
-
-    /// Has [`Corpus::prepare_findings`] run since the corpus last changed?
-    pub fn findings_prepared(&self) -> bool {
-        self.table.get().is_some()
     }
 
     /// "Do these two statements make the same claim?", remembered in `memo`.

@@ -25,13 +25,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// The corpus, the files skipped with why, and the analysis cache being
-/// written in the background (join it before exiting).
-pub type Loaded = (
-    Corpus,
-    Vec<(PathBuf, String)>,
-    Option<std::thread::JoinHandle<()>>,
-);
+/// A corpus loaded for the command line.
+pub struct Loaded {
+    pub corpus: Corpus,
+    /// Files skipped, with why.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// The analysis cache being written in the background (join it before
+    /// exiting).
+    pub saving: Option<std::thread::JoinHandle<()>>,
+    /// Where the judged figures are kept, when the cache is on.
+    pub judged: Option<PathBuf>,
+}
 
 /// Load the corpus named by `paths`, through the analysis cache in
 /// `cache_dir` when given; errors are usage or I/O problems.
@@ -79,6 +83,7 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
     let (paths, texts): (Vec<PathBuf>, Vec<Arc<str>>) = texts.into_iter().unzip();
     let analyses = cache::analyze_all(cache.as_ref(), &config, &texts);
     let mut corpus = Corpus::new(config);
+    let judged = cache.as_ref().map(Cache::judged_file);
     let saving = cache.map(|c| {
         let st = c.stats();
         tracing::info!(
@@ -102,13 +107,44 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
             .map(|((p, t), a)| (p, t, a))
             .collect(),
     );
-    Ok((corpus, skipped, saving))
+    Ok(Loaded {
+        corpus,
+        skipped,
+        saving,
+        judged,
+    })
+}
+
+/// Judge the corpus's figures, or read the judgement kept from the last
+/// run on the same corpus; keep a new one for the next run.
+pub fn judge(corpus: &Corpus, judged: Option<&Path>) {
+    match cache::judge(corpus, judged, &|| false) {
+        cache::Judgement::Read => {
+            if let Some(f) = judged {
+                tracing::info!("judged figures read from {}", f.display());
+            }
+        }
+        cache::Judgement::Judged(Some(bytes)) => {
+            if let Some(f) = judged {
+                match cache::save_judged(f, &bytes) {
+                    Ok(()) => tracing::info!("judged figures saved in {}", f.display()),
+                    Err(e) => tracing::warn!("judged figures not saved in {}: {e}", f.display()),
+                }
+            }
+        }
+        cache::Judgement::Judged(None) | cache::Judgement::GaveWay => {}
+    }
 }
 
 fn check(args: &CheckArgs, out: &mut impl Write) -> Result<bool, String> {
     let cache_dir = cache::folder(!args.no_cache, args.cache_dir.as_deref());
-    let (corpus, skipped, saving) = load(&args.paths, cache_dir.as_deref())?;
-    corpus.prepare_findings(&|| false);
+    let Loaded {
+        corpus,
+        skipped,
+        saving,
+        judged,
+    } = load(&args.paths, cache_dir.as_deref())?;
+    judge(&corpus, judged.as_deref());
     let flagged = corpus
         .documents()
         .any(|(id, _)| !corpus.findings(id).is_empty());

@@ -172,6 +172,7 @@ async fn open_cache(shared: &Arc<Shared>) -> Option<Arc<Cache>> {
                 c.stats().loaded,
                 c.file().display()
             );
+            *shared.judged_file.lock() = Some(c.judged_file());
             Some(Arc::new(c))
         }
         Ok(Err(e)) => {

@@ -30,9 +30,10 @@ use tower_lsp_server::ls_types::{
 use super::convert;
 use super::state::{Shared, View, client_answer};
 use super::transport::Note;
-use crate::analysis::corpus::ClaimMemo;
+use crate::analysis::corpus::{ClaimMemo, Corpus};
 use crate::analysis::entities::DocId;
 use crate::analysis::span::Span;
+use crate::cache;
 
 /// Backlog documents computed per step, between two looks at new work. A
 /// step holds the corpus read lock, which an edit waits for: while the user
@@ -354,14 +355,7 @@ fn compute(
         && n * PREPARE_SHARE >= corpus.len()
         && !corpus.findings_prepared()
     {
-        let started = Instant::now();
-        if corpus.prepare_findings(&|| shared.writer_waiting()) {
-            tracing::info!(
-                "figures of {} documents judged in {:.2} s",
-                corpus.len(),
-                started.elapsed().as_secs_f64()
-            );
-        }
+        judge(shared, &corpus);
     }
     let view = View {
         corpus: &corpus,
@@ -401,6 +395,46 @@ fn compute(
         }
     }
     (published, skipped)
+}
+
+/// Judge every pair of the corpus's figures at once, or read the judgement
+/// kept from the last run when the corpus is the same; keep a new one for
+/// the next run (written on a thread of its own).
+fn judge(shared: &Shared, corpus: &Corpus) {
+    let started = Instant::now();
+    let file = shared.judged_file.lock().clone();
+    let how = cache::judge(corpus, file.as_deref(), &|| shared.writer_waiting());
+    let secs = started.elapsed().as_secs_f64();
+    let bytes = match how {
+        cache::Judgement::GaveWay => return,
+        cache::Judgement::Read => {
+            tracing::info!(
+                "figures of {} documents: judgement read in {secs:.2} s",
+                corpus.len()
+            );
+            return;
+        }
+        cache::Judgement::Judged(bytes) => {
+            tracing::info!(
+                "figures of {} documents judged in {secs:.2} s",
+                corpus.len()
+            );
+            bytes
+        }
+    };
+    let (Some(f), Some(bytes)) = (file, bytes) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("claimlens-judged".into())
+        .spawn(move || match cache::save_judged(&f, &bytes) {
+            Ok(()) => tracing::info!(
+                "judged figures saved: {} bytes in {}",
+                bytes.len(),
+                f.display()
+            ),
+            Err(e) => tracing::warn!("judged figures not saved in {}: {e}", f.display()),
+        });
 }
 
 /// Nothing left to publish: ask the client to re-request what it caches if

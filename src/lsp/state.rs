@@ -154,6 +154,9 @@ pub struct Shared {
     pub open: Mutex<FxHashMap<PathBuf, i32>>,
     /// Paths already reported as unreadable (one message each).
     pub warned: Mutex<FxHashSet<PathBuf>>,
+    /// Where the corpus's judged figures are kept between runs (beside the
+    /// analysis cache), when it is on.
+    pub judged_file: Mutex<Option<PathBuf>>,
     /// `initialize` was answered successfully.
     pub initialized: AtomicBool,
     pub shutdown_requested: AtomicBool,
@@ -194,6 +197,7 @@ impl Shared {
             applied,
             open: Mutex::new(FxHashMap::default()),
             warned: Mutex::new(FxHashSet::default()),
+            judged_file: Mutex::new(None),
             initialized: AtomicBool::new(false),
             shutdown_requested: AtomicBool::new(false),
             panic_in: std::env::var("CLAIMLENS_TEST_PANIC")
