@@ -68,7 +68,7 @@ where
     let (disk_tx, disk_rx) = mpsc::unbounded_channel();
     let (applied_tx, applied_rx) = watch::channel(0u64);
     let (publish_tx, publish_rx) = mpsc::unbounded_channel();
-    let (notes_tx, notes_rx) = mpsc::channel(1);
+    let (notes_tx, notes_rx) = mpsc::channel(transport::NOTES_QUEUED);
     let shared = Arc::new(Shared::new(change_tx, disk_tx, applied_rx));
     let sh = shared.clone();
     let (service, socket) = LspService::build(move |client| {

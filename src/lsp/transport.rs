@@ -255,7 +255,17 @@ pub async fn write_frames<S, O>(
                 None => errors_open = false,
             },
             n = notes.recv(), if notes_open && noted.len() < NOTES_QUEUED => match n {
-                Some(n) => noted.push(n),
+                Some(n) => {
+                    noted.push(n);
+                    // and those behind it, written with one flush: one
+                    // write and flush per note kept the publisher waiting
+                    // on each (100k notes after the first indexing)
+                    while noted.len() < NOTES_QUEUED
+                        && let Ok(n) = notes.try_recv()
+                    {
+                        noted.push(n);
+                    }
+                }
                 None => notes_open = false,
             },
         }
@@ -309,8 +319,10 @@ impl From<Vec<u8>> for Note {
 }
 
 /// Notes taken from the publisher while this many wait to be written: it
-/// waits too when the client reads slowly.
-const NOTES_QUEUED: usize = 16;
+/// waits too when the client reads slowly. Also the capacity of the channel
+/// they come through, so that a step's notes are handed over while earlier
+/// ones are written.
+pub const NOTES_QUEUED: usize = 16;
 
 /// (header length, body length) of a buffered frame start.
 fn frame_len(buf: &[u8]) -> Option<(usize, usize)> {
