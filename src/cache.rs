@@ -431,7 +431,7 @@ fn remove_leftovers(dir: &Path, name: &str) {
 
 /// What [`load_judged`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Judged {
+enum Judged {
     /// The corpus now holds the stored table.
     Loaded,
     /// No file: nothing was judged for this workspace yet.
@@ -442,9 +442,10 @@ pub enum Judged {
 }
 
 /// Read the judged figures stored in `file` into `corpus` when they were
-/// judged for it. An error names what is wrong with a file that cannot be
-/// used (damaged, foreign); the corpus is then left as it was.
-pub fn load_judged(file: &Path, corpus: &Corpus) -> Result<Judged, String> {
+/// judged for it (`key`: its [`Corpus::judged_key`]). An error names what is
+/// wrong with a file that cannot be used (damaged, foreign); the corpus is
+/// then left as it was.
+fn load_judged(file: &Path, corpus: &Corpus, key: u128) -> Result<Judged, String> {
     let data = match std::fs::read(file) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Judged::Absent),
@@ -459,19 +460,9 @@ pub fn load_judged(file: &Path, corpus: &Corpus) -> Result<Judged, String> {
     if format != FORMAT_VERSION || u64_at(12) != fingerprint(corpus.config()) {
         return Ok(Judged::Stale);
     }
-    let key = u128::from_le_bytes(data[20..36].try_into().unwrap_or_default());
-    let (len, sum) = (u64_at(36), u64_at(44));
-    let payload = &data[head..];
-    if payload.len() as u64 != len {
-        return Err(format!(
-            "payload of {} bytes, expected {len}",
-            payload.len()
-        ));
-    }
-    if xxh3_64(payload) != sum {
-        return Err("checksum mismatch".into());
-    }
-    if key != corpus.judged_key() {
+    let stored = u128::from_le_bytes(data[20..36].try_into().unwrap_or_default());
+    let payload = checked_payload(&data[head..], u64_at(36), u64_at(44))?;
+    if stored != key {
         return Ok(Judged::Stale);
     }
     corpus.import_judged(payload)?;
@@ -479,8 +470,9 @@ pub fn load_judged(file: &Path, corpus: &Corpus) -> Result<Judged, String> {
 }
 
 /// `corpus`'s judged figures as the bytes of a judged-figures file, if it
-/// has them (and they fit [`MAX_FILE_BYTES`]).
-pub fn judged_bytes(corpus: &Corpus) -> Option<Vec<u8>> {
+/// has them (and they fit [`MAX_FILE_BYTES`]); `key` is its
+/// [`Corpus::judged_key`].
+fn judged_bytes(corpus: &Corpus, key: u128) -> Option<Vec<u8>> {
     let payload = corpus.export_judged()?;
     if payload.len() as u64 + 64 > MAX_FILE_BYTES {
         return None;
@@ -489,7 +481,7 @@ pub fn judged_bytes(corpus: &Corpus) -> Option<Vec<u8>> {
     out.extend_from_slice(JUDGED_MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&fingerprint(corpus.config()).to_le_bytes());
-    out.extend_from_slice(&corpus.judged_key().to_le_bytes());
+    out.extend_from_slice(&key.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
     out.extend_from_slice(&payload);
@@ -516,8 +508,10 @@ pub fn judge(corpus: &Corpus, file: Option<&Path>, stop: &(dyn Fn() -> bool + Sy
     if corpus.findings_prepared() {
         return Judgement::Read;
     }
-    if let Some(f) = file {
-        match load_judged(f, corpus) {
+    // the texts hashed once, for reading and for keeping
+    let key = file.map(|_| corpus.judged_key());
+    if let (Some(f), Some(key)) = (file, key) {
+        match load_judged(f, corpus, key) {
             Ok(Judged::Loaded) => return Judgement::Read,
             Ok(Judged::Absent | Judged::Stale) => {}
             Err(why) => tracing::warn!(
@@ -529,12 +523,35 @@ pub fn judge(corpus: &Corpus, file: Option<&Path>, stop: &(dyn Fn() -> bool + Sy
     if !corpus.prepare_findings(stop) {
         return Judgement::GaveWay;
     }
-    Judgement::Judged(file.and_then(|_| judged_bytes(corpus)))
+    Judgement::Judged(key.and_then(|k| judged_bytes(corpus, k)))
 }
 
-/// Write a judged-figures file made by [`judged_bytes`], atomically.
-pub fn save_judged(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomically(file, &[bytes])
+/// Write a judged-figures file made by [`judge`], atomically; the outcome
+/// is logged.
+pub fn save_judged(file: &Path, bytes: &[u8]) {
+    match write_atomically(file, &[bytes]) {
+        Ok(()) => tracing::info!(
+            "judged figures saved in {} ({} bytes)",
+            file.display(),
+            bytes.len()
+        ),
+        Err(e) => tracing::warn!("judged figures not saved in {}: {e}", file.display()),
+    }
+}
+
+/// The payload after a file's header, when it has the length (`len`) and
+/// hash (`sum`) the header gives.
+fn checked_payload(payload: &[u8], len: u64, sum: u64) -> Result<&[u8], String> {
+    if payload.len() as u64 != len {
+        return Err(format!(
+            "payload of {} bytes, expected {len}",
+            payload.len()
+        ));
+    }
+    if xxh3_64(payload) != sum {
+        return Err("checksum mismatch".into());
+    }
+    Ok(payload)
 }
 
 /// `d` with its longest existing prefix canonicalised (links resolved).
@@ -590,16 +607,7 @@ fn parse(data: &[u8], fingerprint: u64) -> Result<FxHashMap<u128, (usize, usize)
     let len = u64_of(take(8)?);
     let sum = u64_of(take(8)?);
     let start = at;
-    let payload = data.get(start..).ok_or("truncated")?;
-    if payload.len() as u64 != len {
-        return Err(format!(
-            "payload of {} bytes, expected {len}",
-            payload.len()
-        ));
-    }
-    if xxh3_64(payload) != sum {
-        return Err("checksum mismatch".into());
-    }
+    let payload = checked_payload(data.get(start..).ok_or("truncated")?, len, sum)?;
     let mut index = FxHashMap::default();
     index.reserve(count.min(payload.len() as u64 / 20) as usize);
     let mut p = 0usize;

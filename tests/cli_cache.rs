@@ -24,6 +24,12 @@ fn check(corpus: &Path, extra: &[&str], cache: Option<&Path>) -> Output {
     out
 }
 
+/// Check that the run's log holds `needle`.
+fn logged(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(needle), "no {needle:?} in the log:\n{err}");
+}
+
 fn copy_corpus(to: &Path) -> usize {
     copy_from(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"), to)
 }
@@ -147,17 +153,9 @@ fn judged_figures_are_read_only_for_the_corpus_they_were_judged_for() {
     };
 
     let cold = check(corpus.path(), &[], Some(cache.path()));
-    assert!(
-        stderr(&cold).contains("judged figures saved in"),
-        "{}",
-        stderr(&cold)
-    );
+    logged(&cold, "judged figures saved in");
     let warm = check(corpus.path(), &[], Some(cache.path()));
-    assert!(
-        stderr(&warm).contains("judged figures read from"),
-        "{}",
-        stderr(&warm)
-    );
+    logged(&warm, "judged figures read from");
     assert_eq!(plain.stdout, cold.stdout);
     assert_eq!(plain.stdout, warm.stdout);
 
@@ -177,11 +175,7 @@ fn judged_figures_are_read_only_for_the_corpus_they_were_judged_for() {
         "{}",
         stderr(&stale)
     );
-    assert!(
-        stderr(&stale).contains("judged figures saved in"),
-        "{}",
-        stderr(&stale)
-    );
+    logged(&stale, "judged figures saved in");
     assert_eq!(plain_edited.stdout, stale.stdout);
 
     // a damaged file: reported, ignored, replaced
@@ -191,25 +185,16 @@ fn judged_figures_are_read_only_for_the_corpus_they_were_judged_for() {
     bytes[last] ^= 0x55;
     std::fs::write(&file, &bytes).unwrap();
     let damaged = check(corpus.path(), &[], Some(cache.path()));
-    assert!(
-        stderr(&damaged).contains("ignored (checksum mismatch); they will be judged again"),
-        "{}",
-        stderr(&damaged)
+    logged(
+        &damaged,
+        "ignored (checksum mismatch); they will be judged again",
     );
     assert_eq!(plain_edited.stdout, damaged.stdout);
     std::fs::write(&file, &bytes[..40]).unwrap();
     let truncated = check(corpus.path(), &[], Some(cache.path()));
-    assert!(
-        stderr(&truncated).contains("judged figures in"),
-        "{}",
-        stderr(&truncated)
-    );
+    logged(&truncated, "judged figures in");
     assert_eq!(plain_edited.stdout, truncated.stdout);
     let again = check(corpus.path(), &[], Some(cache.path()));
-    assert!(
-        stderr(&again).contains("judged figures read from"),
-        "{}",
-        stderr(&again)
-    );
+    logged(&again, "judged figures read from");
     assert_eq!(plain_edited.stdout, again.stdout);
 }

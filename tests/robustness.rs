@@ -728,7 +728,7 @@ fn the_server_writes_nothing_but_claimlens_toml_and_that_atomically() {
         cache.path().display().to_string(),
     )];
     let mut s = Server::start(opts);
-    wait_log(&s, "analysis cache saved");
+    s.wait_log("the analysis cache to be saved", "analysis cache saved");
     let a = root.join("a.txt");
     let a_text = std::fs::read_to_string(&a).unwrap();
     s.open(&a, &a_text);
@@ -817,19 +817,6 @@ fn the_server_writes_nothing_but_claimlens_toml_and_that_atomically() {
     );
 }
 
-/// Wait until the server's log holds `line`.
-fn wait_log(s: &Server, line: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !s.log().contains(line) {
-        assert!(
-            Instant::now() < deadline,
-            "no {line:?} in the log:\n{}",
-            s.log()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 /// A cache folder pointed inside the corpus is refused: the server works
 /// without a cache and writes nothing there.
 #[test]
@@ -844,7 +831,7 @@ fn a_cache_folder_inside_the_corpus_is_refused() {
         let mut opts = Start::new(root);
         opts.env = vec![("CLAIMLENS_CACHE_DIR".into(), inside.display().to_string())];
         let mut s = Server::start(opts);
-        wait_log(&s, "inside the workspace");
+        s.wait_log("the refused cache folder", "inside the workspace");
         alive(&mut s);
         assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
         s.notify("exit", Value::Null);
@@ -869,7 +856,7 @@ fn a_second_session_reads_the_analysis_cache() {
             cache.path().display().to_string(),
         )];
         let mut s = Server::start(opts);
-        wait_log(&s, expect);
+        s.wait_log(expect, expect);
         let hover = s.hover_text(&root.join("good.txt"), 0, 35);
         let diags: Vec<_> = ["good.txt", "a.txt", "b.md"]
             .iter()

@@ -118,21 +118,12 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
 /// Judge the corpus's figures, or read the judgement kept from the last
 /// run on the same corpus; keep a new one for the next run.
 pub fn judge(corpus: &Corpus, judged: Option<&Path>) {
-    match cache::judge(corpus, judged, &|| false) {
-        cache::Judgement::Read => {
-            if let Some(f) = judged {
-                tracing::info!("judged figures read from {}", f.display());
-            }
+    match (cache::judge(corpus, judged, &|| false), judged) {
+        (cache::Judgement::Read, Some(f)) => {
+            tracing::info!("judged figures read from {}", f.display());
         }
-        cache::Judgement::Judged(Some(bytes)) => {
-            if let Some(f) = judged {
-                match cache::save_judged(f, &bytes) {
-                    Ok(()) => tracing::info!("judged figures saved in {}", f.display()),
-                    Err(e) => tracing::warn!("judged figures not saved in {}: {e}", f.display()),
-                }
-            }
-        }
-        cache::Judgement::Judged(None) | cache::Judgement::GaveWay => {}
+        (cache::Judgement::Judged(Some(bytes)), Some(f)) => cache::save_judged(f, &bytes),
+        _ => {}
     }
 }
 

@@ -427,14 +427,7 @@ fn judge(shared: &Shared, corpus: &Corpus) {
     };
     let _ = std::thread::Builder::new()
         .name("claimlens-judged".into())
-        .spawn(move || match cache::save_judged(&f, &bytes) {
-            Ok(()) => tracing::info!(
-                "judged figures saved: {} bytes in {}",
-                bytes.len(),
-                f.display()
-            ),
-            Err(e) => tracing::warn!("judged figures not saved in {}: {e}", f.display()),
-        });
+        .spawn(move || cache::save_judged(&f, &bytes));
 }
 
 /// Nothing left to publish: ask the client to re-request what it caches if
