@@ -42,12 +42,13 @@ pub struct DocAnalysis {
 /// Analyse one document. Pure: same text and configuration, same result.
 pub fn analyze(text: &str, config: &Config) -> DocAnalysis {
     let mut toks = tokens::tokenize(text);
-    let sentences = sentences::split(text, &mut toks);
-    let entities = entities::recognize(text, &toks, &sentences, &config.entities);
-    let statements = statements::segment(text, &toks, &sentences);
+    let mut sentences = sentences::split(text, &mut toks);
+    let mut entities = entities::recognize(text, &toks, &sentences, &config.entities);
+    let mut statements = statements::segment(text, &toks, &sentences);
     let claims = claims::DocClaims::build(text, &toks, &statements, &entities);
-    let figures = figures::extract(text, &toks, &sentences, &statements);
+    let mut figures = figures::extract(text, &toks, &sentences, &statements);
     let date = dates::article_date(text);
+    fit(&mut sentences, &mut entities, &mut statements, &mut figures);
     DocAnalysis {
         sentences,
         entities: Arc::new(entities),
@@ -55,5 +56,45 @@ pub fn analyze(text: &str, config: &Config) -> DocAnalysis {
         claims: Arc::new(claims),
         figures: Arc::new(figures),
         date,
+    }
+}
+
+/// Drop the spare capacity the builders leave. An analysis lives as long as
+/// its document, and its parts are many small vectors and strings grown by
+/// pushing: at 100k generated articles the spare room was a fifth of every
+/// analysis, 0.5 GB (a cache hit is decoded without it, so this makes a
+/// fresh analysis take what a cached one takes).
+fn fit(
+    sentences: &mut Vec<Span>,
+    entities: &mut entities::DocEntities,
+    statements: &mut Vec<statements::Statement>,
+    figures: &mut Vec<figures::Figure>,
+) {
+    fn string(s: &mut String) {
+        s.shrink_to_fit();
+    }
+    sentences.shrink_to_fit();
+    entities.mentions.shrink_to_fit();
+    entities.locals.shrink_to_fit();
+    for l in &mut entities.locals {
+        string(&mut l.name);
+        l.names.shrink_to_fit();
+        l.names.iter_mut().for_each(string);
+        l.name_counts.shrink_to_fit();
+        l.roles.shrink_to_fit();
+        l.roles.iter_mut().for_each(string);
+        l.acronym.iter_mut().for_each(string);
+    }
+    statements.shrink_to_fit();
+    for st in statements.iter_mut() {
+        st.speaker.iter_mut().for_each(string);
+    }
+    figures.shrink_to_fit();
+    for f in figures.iter_mut() {
+        string(&mut f.unit);
+        f.thing.iter_mut().for_each(string);
+        for v in [&mut f.context, &mut f.local, &mut f.names, &mut f.same_as] {
+            v.shrink_to_fit();
+        }
     }
 }
