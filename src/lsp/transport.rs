@@ -224,20 +224,27 @@ pub async fn write_frames<S, O>(
             }
             pending = rest;
         }
-        // at a frame boundary: the error responses and notes waiting
-        if pending.is_empty() {
+        // at a frame boundary: the error responses and notes waiting, in
+        // one write (each write to stdout is a round trip through tokio's
+        // blocking threads: one per note kept the publisher waiting)
+        if pending.is_empty() && !(queued.is_empty() && noted.is_empty()) {
+            let mut batch = Vec::with_capacity(
+                queued.iter().map(Vec::len).sum::<usize>()
+                    + noted.iter().map(|n| n.frame.len()).sum::<usize>(),
+            );
             for e in queued.drain(..) {
-                if output.write_all(&e).await.is_err() {
-                    return;
-                }
+                batch.extend_from_slice(&e);
             }
+            let mut written = Vec::new();
             for n in noted.drain(..) {
-                if output.write_all(&n.frame).await.is_err() {
-                    return;
-                }
-                for w in n.written {
-                    let _ = w.send(());
-                }
+                batch.extend_from_slice(&n.frame);
+                written.extend(n.written);
+            }
+            if output.write_all(&batch).await.is_err() {
+                return;
+            }
+            for w in written {
+                let _ = w.send(());
             }
         }
         if output.flush().await.is_err() {
@@ -322,7 +329,7 @@ impl From<Vec<u8>> for Note {
 /// waits too when the client reads slowly. Also the capacity of the channel
 /// they come through, so that a step's notes are handed over while earlier
 /// ones are written.
-pub const NOTES_QUEUED: usize = 16;
+pub const NOTES_QUEUED: usize = 64;
 
 /// (header length, body length) of a buffered frame start.
 fn frame_len(buf: &[u8]) -> Option<(usize, usize)> {
