@@ -667,6 +667,20 @@ fn path_rank(path: &Path) -> u64 {
 
 /// A short name for a document in messages: its file name.
 pub fn display_name(path: &Path) -> String {
+    // without parsing the path's components: what follows the last
+    // separator (a finding names up to a dozen articles, and the first
+    // publishing of 100k articles formats a million names)
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let name = bytes.rsplit(|&b| b == b'/').next().unwrap_or(bytes);
+        if !matches!(name, b"" | b"." | b"..")
+            && let Ok(name) = std::str::from_utf8(name)
+        {
+            return name.to_string();
+        }
+    }
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
@@ -735,6 +749,31 @@ mod tests {
              \"Are we producing gas? No, we receive natural gas from fraternal Russia. \
              Are we producing {figure} of oil to provide our refineries? No,\" he said.\n"
         )
+    }
+
+    #[test]
+    fn display_names_are_the_file_names() {
+        let file_name = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string())
+        };
+        for p in [
+            "/c/2020/01/a.txt",
+            "a.txt",
+            "rel/dir/b c.txt",
+            "/c/dir/",
+            "/c/dir/.",
+            "/c/dir/..",
+            "/",
+            "",
+            "/c/x:y.txt",
+            "/c/été/ü.txt",
+            "untitled:Untitled-1",
+        ] {
+            let p = Path::new(p);
+            assert_eq!(display_name(p), file_name(p), "{}", p.display());
+        }
     }
 
     #[test]
