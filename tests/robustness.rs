@@ -547,6 +547,10 @@ fn a_change_to_a_document_never_opened_is_logged_and_ignored() {
     );
     // the disk text still answers: the change was not applied
     alive(&mut s);
+    // the log comes through stderr, read apart from the answers: it may
+    // arrive after them on a loaded machine
+    s.wait_log("the first warning", "good.txt which is not open; ignored");
+    s.wait_log("the second warning", "opened.txt which is not open");
     let log = s.log();
     assert!(
         log.contains("good.txt which is not open; ignored")
