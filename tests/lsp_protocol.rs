@@ -284,3 +284,50 @@ fn watches_the_folder_itself_when_the_client_does_not() {
         ib.diagnostics.contains_key(&uri(&deep))
     });
 }
+
+/// References are written by the server itself, not by tower-lsp-server
+/// (src/lsp/direct.rs): the same answers and the same errors at the edges:
+/// before `initialize`, with params that do not parse, with a string id,
+/// and after `shutdown`.
+#[test]
+fn references_answer_like_every_other_request_at_the_edges() {
+    let text = "Alexander Lukashenko met Vladimir Putin. Lukashenko spoke first.";
+    let dir = corpus(&[("a.txt", text), ("b.txt", "Mr Lukashenko left.")]);
+    let a = json!({"uri": uri(&dir.path().join("a.txt"))});
+    let at = json!({"textDocument": a, "position": {"line": 0, "character": 44},
+                    "context": {"includeDeclaration": true}});
+
+    let mut s = Server::spawn(dir.path());
+    let early = s.request("textDocument/references", at.clone());
+    assert_eq!(early.unwrap_err()["code"], -32002, "not initialized");
+    s.initialize(&Start::new(dir.path()));
+    s.wait_ready();
+
+    let locs = s.request("textDocument/references", at.clone()).unwrap();
+    let locs = locs.as_array().unwrap();
+    assert_eq!(locs.len(), 3, "{locs:?}");
+    assert!(
+        locs.iter()
+            .all(|l| l["range"]["start"]["line"] == 0 && l["uri"].is_string())
+    );
+    let mut without = at.clone();
+    without["context"]["includeDeclaration"] = json!(false);
+    let fewer = s.request("textDocument/references", without).unwrap();
+    assert_eq!(fewer.as_array().unwrap().len(), 2, "{fewer}");
+
+    let bad = s.request("textDocument/references", json!({"textDocument": a}));
+    assert_eq!(bad.unwrap_err()["code"], -32602, "invalid params");
+
+    s.send(
+        &json!({"jsonrpc": "2.0", "id": "refs-1", "method": "textDocument/references",
+                   "params": at}),
+    );
+    let named = s.response_to(&json!("refs-1")).unwrap();
+    assert_eq!(named.as_array().unwrap().len(), 3, "{named}");
+
+    assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
+    let late = s.request("textDocument/references", at);
+    assert_eq!(late.unwrap_err()["code"], -32600, "after shutdown");
+    s.notify("exit", Value::Null);
+    assert_eq!(s.finish().code(), Some(0));
+}

@@ -341,7 +341,10 @@ pub fn ask_everything(view: &View, uri: &Uri, pos: Position) {
         _ => {}
     }
     for decl in [true, false] {
-        for l in navigation::references(view, uri, pos, decl).unwrap_or_default() {
+        for l in navigation::references(view, uri, pos, decl)
+            .map(navigation::Locations::into_vec)
+            .unwrap_or_default()
+        {
             check_location(view, &l, "references");
         }
     }

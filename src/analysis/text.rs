@@ -72,10 +72,16 @@ impl LineIndex {
     /// character boundary).
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
         let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        // on an ASCII line every offset is a boundary and a column is bytes:
+        // the text itself is not read (in a long reference list, reading it
+        // is a cache miss per location)
+        if !self.ascii[line] {
+            // never back past the line's start, which follows a '\n'
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+        }
         let start = self.starts[line] as usize;
         let col = if self.ascii[line] {
             offset - start
@@ -86,6 +92,45 @@ impl LineIndex {
             line: line as u32,
             col: col as u32,
         }
+    }
+
+    /// The positions of bytes `start` and `end` (`start <= end`), as two
+    /// calls of [`LineIndex::position`] would give them; when both are on
+    /// one line the end is counted on from the start, not from the line's
+    /// start again (a reference list converts tens of thousands of spans).
+    pub fn span(&self, text: &str, start: usize, end: usize, enc: Encoding) -> (LineCol, LineCol) {
+        let a = self.position(text, start, enc);
+        let line = a.line as usize;
+        let line_end = self
+            .starts
+            .get(line + 1)
+            .map_or(usize::MAX, |&s| s as usize);
+        let from = start.min(text.len());
+        let mut end = end.min(text.len());
+        if end < from || end >= line_end {
+            return (a, self.position(text, end, enc));
+        }
+        let more = if self.ascii[line] {
+            end - from
+        } else {
+            // either may sit inside a character: `position` counts from the
+            // start of that character
+            let mut from = from;
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            units(&text[from..end], enc)
+        };
+        (
+            a,
+            LineCol {
+                line: a.line,
+                col: a.col + more as u32,
+            },
+        )
     }
 
     /// The byte offset of a position. A line past the end gives the end of the
@@ -204,6 +249,24 @@ mod tests {
                 "{s}"
             );
             assert_eq!(units(s, Encoding::Utf32), s.chars().count(), "{s}");
+        }
+    }
+
+    #[test]
+    fn spans_are_two_positions() {
+        let text = "“Quote” – dash\nЛукашенко said 🙂 twice 🙂.\r\nend\n\nlast";
+        let idx = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            // every pair of offsets, inside characters and past the end too
+            for a in 0..=text.len() + 2 {
+                for b in a..=text.len() + 2 {
+                    assert_eq!(
+                        idx.span(text, a, b, enc),
+                        (idx.position(text, a, enc), idx.position(text, b, enc)),
+                        "{a}..{b} {enc:?}"
+                    );
+                }
+            }
         }
     }
 

@@ -16,7 +16,7 @@ use super::external;
 use super::generate::{Article, Generator, Manifest, Sources};
 use super::lsp_client::{LspClient, Msg, ProcMem, Received, proc_cpu_seconds, proc_mem, uri};
 use super::report::{
-    InProcess, Latency, LspResult, Machine, Module, Output, Reopen, Report, SizeResult,
+    InProcess, Latency, LspResult, Machine, Module, Output, Reopen, Report, SizeResult, Slow,
     markdown_page, text_table,
 };
 use super::rng::{Rng, mix};
@@ -538,6 +538,7 @@ fn lsp_session(
 
     let timed = |name: &str, method: &str, at: &[(PathBuf, u32, u32)], conn: &mut Conn| {
         let mut lat = Vec::new();
+        let mut samples = Vec::new();
         let (mut ok, mut errors) = (0, 0);
         for (k, (path, line, col)) in at.iter().enumerate() {
             let mut params = json!({"textDocument": {"uri": uri(path)},
@@ -550,6 +551,15 @@ fn lsp_session(
                 continue;
             }
             lat.push(t);
+            let answer_bytes = match &res {
+                Ok(v) | Err(v) => v.to_string().len(),
+            };
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            samples.push(Slow {
+                at: format!("{}:{line}:{col}", rel.display()),
+                ms: t,
+                answer_bytes,
+            });
             match res {
                 Ok(v) if non_empty(&v) => ok += 1,
                 Ok(_) => {}
@@ -557,7 +567,7 @@ fn lsp_session(
             }
         }
         eprintln!("[{n}] {name}: {} requests", lat.len());
-        Ok::<Latency, String>(Latency::from_samples(lat, ok, errors))
+        Ok::<Latency, String>(Latency::from_samples(lat, ok, errors).with_slowest(samples))
     };
     let hover = timed("hover", "textDocument/hover", &plan.hovers, &mut conn)?;
     let definition = timed(

@@ -111,9 +111,34 @@ pub struct Latency {
     /// Requests with a non-empty answer (hover contents, locations).
     pub answered: usize,
     pub errors: usize,
+    /// The slowest requests, slowest first: what made the tail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slowest: Vec<Slow>,
 }
 
+/// One timed request, for [`Latency::slowest`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Slow {
+    /// `path:line:character` (path within the corpus, zero-based position
+    /// as sent).
+    pub at: String,
+    pub ms: f64,
+    /// Bytes of the answer as compact JSON.
+    pub answer_bytes: usize,
+}
+
+/// How many of the slowest requests a [`Latency`] keeps.
+pub const SLOWEST: usize = 3;
+
 impl Latency {
+    /// Keep the [`SLOWEST`] of `samples`.
+    pub fn with_slowest(mut self, mut samples: Vec<Slow>) -> Latency {
+        samples.sort_by(|a, b| b.ms.total_cmp(&a.ms));
+        samples.truncate(SLOWEST);
+        self.slowest = samples;
+        self
+    }
+
     pub fn from_samples(mut ms: Vec<f64>, answered: usize, errors: usize) -> Latency {
         if ms.is_empty() {
             return Latency {
@@ -135,6 +160,7 @@ impl Latency {
             mean_ms: ms.iter().sum::<f64>() / ms.len() as f64,
             answered,
             errors,
+            slowest: Vec::new(),
         }
     }
 }
@@ -445,6 +471,25 @@ pub fn markdown_tables(r: &Report) -> String {
             )
         })
     });
+    row(
+        &mut s,
+        "answer of the slowest hover / definition / references (KB)",
+        &|x| {
+            l(x, &|y| {
+                let kb = |l: &Latency| {
+                    l.slowest.first().map_or("-".into(), |s| {
+                        format!("{:.1}", s.answer_bytes as f64 / 1e3)
+                    })
+                };
+                format!(
+                    "{} / {} / {}",
+                    kb(&y.hover),
+                    kb(&y.definition),
+                    kb(&y.references)
+                )
+            })
+        },
+    );
     row(
         &mut s,
         "diagnostics published at ready (MB of JSON)",

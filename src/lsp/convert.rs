@@ -59,10 +59,10 @@ pub fn offset_to_position(doc: &Document, offset: usize, enc: Encoding) -> Posit
 }
 
 pub fn span_to_range(doc: &Document, span: Span, enc: Encoding) -> Range {
-    Range::new(
-        offset_to_position(doc, span.start as usize, enc),
-        offset_to_position(doc, span.end as usize, enc),
-    )
+    let (a, b) = doc
+        .lines
+        .span(&doc.text, span.start as usize, span.end as usize, enc);
+    Range::new(Position::new(a.line, a.col), Position::new(b.line, b.col))
 }
 
 pub fn range_to_span(doc: &Document, range: Range, enc: Encoding) -> Span {

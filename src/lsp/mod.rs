@@ -6,12 +6,15 @@
 //! - [`indexing`], [`publish`]: the first indexing and diagnostics;
 //! - [`hover`], [`navigation`], [`semantic`], [`symbols`], [`actions`]: the
 //!   answers;
-//! - [`convert`], [`buffer`], [`state`]: plumbing.
+//! - [`convert`], [`buffer`], [`state`]: plumbing;
+//! - [`transport`], [`direct`]: the wire, and answers written to it
+//!   without tower-lsp-server's JSON tree.
 
 pub mod actions;
 pub mod buffer;
 pub mod changes;
 pub mod convert;
+pub mod direct;
 pub mod hover;
 pub mod indexing;
 pub mod navigation;
@@ -71,6 +74,7 @@ where
     let (notes_tx, notes_rx) = mpsc::channel(transport::NOTES_QUEUED);
     let shared = Arc::new(Shared::new(change_tx, disk_tx, applied_rx));
     let sh = shared.clone();
+    let answers_tx = notes_tx.clone();
     let (service, socket) = LspService::build(move |client| {
         tokio::spawn(changes::run(
             sh.clone(),
@@ -94,6 +98,12 @@ where
     let service = NoteShutdown {
         inner: service,
         shared: shared.clone(),
+    };
+    // large answers skip tower-lsp-server's JSON tree (see direct.rs)
+    let service = direct::Direct {
+        inner: service,
+        shared: shared.clone(),
+        notes: answers_tx,
     };
     // frames pass through transport.rs, which answers malformed ones itself
     // (tower-lsp-server would stop reading at the first)

@@ -1,8 +1,11 @@
 //! Going places: definition, references and highlights, for entity
 //! mentions and for repeated statements.
 
+use serde::ser::{Serialize, SerializeSeq, Serializer};
+use serde_json::value::RawValue;
 use tower_lsp_server::ls_types::{
-    DocumentHighlight, DocumentHighlightKind, GotoDefinitionResponse, Location, Position, Uri,
+    DocumentHighlight, DocumentHighlightKind, GotoDefinitionResponse, Location, Position, Range,
+    Uri,
 };
 
 use super::convert;
@@ -60,16 +63,84 @@ pub fn definition(view: &View, uri: &Uri, pos: Position) -> Option<GotoDefinitio
     (!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs))
 }
 
+/// A list of locations as consecutive runs in one document: each
+/// document's URI is kept, and written as JSON, once. Serialises as the
+/// `Location[]` it stands for.
+#[derive(Debug, Default)]
+pub struct Locations {
+    runs: Vec<(Uri, Vec<Range>)>,
+}
+
+impl Locations {
+    pub fn push(&mut self, uri: &Uri, range: Range) {
+        match self.runs.last_mut() {
+            Some((u, ranges)) if u == uri => ranges.push(range),
+            _ => self.runs.push((uri.clone(), vec![range])),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.runs.iter().map(|r| r.1.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.iter().all(|r| r.1.is_empty())
+    }
+
+    pub fn into_vec(self) -> Vec<Location> {
+        let mut out = Vec::with_capacity(self.len());
+        for (uri, ranges) in self.runs {
+            out.extend(ranges.into_iter().map(|r| Location::new(uri.clone(), r)));
+        }
+        out
+    }
+}
+
+impl Serialize for Locations {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Loc<'a, U: Serialize + ?Sized> {
+            uri: &'a U,
+            range: &'a Range,
+        }
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for (uri, ranges) in &self.runs {
+            // the URI as JSON once: escaping it again for every location
+            // was a seventh of writing a long list (serde_json, the only
+            // serializer these meet, writes a RawValue as the JSON it holds)
+            match serde_json::value::to_raw_value(uri) {
+                Ok(raw) => {
+                    for range in ranges {
+                        seq.serialize_element(&Loc::<RawValue> { uri: &*raw, range })?;
+                    }
+                }
+                _ => {
+                    for range in ranges {
+                        seq.serialize_element(&Loc { uri, range })?;
+                    }
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
 pub fn references(
     view: &View,
     uri: &Uri,
     pos: Position,
     include_declaration: bool,
-) -> Option<Vec<Location>> {
+) -> Option<Locations> {
     let (id, offset) = cursor(view, uri, pos)?;
+    let mut locs = Locations::default();
     if let Some((_, eid)) = view.corpus.entity_at(id, offset) {
         let e = view.corpus.entity(eid)?;
-        let decl = defining_mention(view, &e);
+        // the fullest mention is sought only when it is to be left out
+        let decl = if include_declaration {
+            None
+        } else {
+            defining_mention(view, &e)
+        };
         // an order that depends on the files only (by URI, then position),
         // not on document ids (the order files arrived in); mentions are
         // sorted by document and offset, so each document's URI is made
@@ -84,27 +155,22 @@ pub fn references(
             })
             .collect();
         by_doc.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-        let mut locs = Vec::with_capacity(e.mentions.len());
         for (uri, d, ms) in by_doc {
             for &m in ms {
-                if include_declaration || Some(m) != decl {
-                    locs.push(Location::new(
-                        uri.clone(),
-                        convert::span_to_range(d, m.1, view.enc),
-                    ));
+                if Some(m) != decl {
+                    locs.push(&uri, convert::span_to_range(d, m.1, view.enc));
                 }
             }
         }
         return Some(locs);
     }
     let (here, others) = view.corpus.claim_at(id, offset)?;
-    let mut all = vec![here];
-    all.extend(others);
-    Some(
-        all.iter()
-            .filter_map(|r| statement_location(view, *r))
-            .collect(),
-    )
+    for r in std::iter::once(here).chain(others) {
+        if let Some(l) = statement_location(view, r) {
+            locs.push(&l.uri, l.range);
+        }
+    }
+    Some(locs)
 }
 
 pub fn highlights(view: &View, uri: &Uri, pos: Position) -> Option<Vec<DocumentHighlight>> {
@@ -134,4 +200,31 @@ pub fn highlights(view: &View, uri: &Uri, pos: Position) -> Option<Vec<DocumentH
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn locations_are_written_as_the_list_they_stand_for() {
+        let a = Uri::from_str("file:///tmp/corpus%20one/a%C3%A9%22.txt").unwrap();
+        let b = Uri::from_str("file:///tmp/b.txt").unwrap();
+        let r = |l: u32, c: u32| Range::new(Position::new(l, c), Position::new(l, c + 3));
+        let mut locs = Locations::default();
+        for (u, range) in [(&a, r(0, 1)), (&a, r(2, 0)), (&b, r(1, 1)), (&a, r(5, 5))] {
+            locs.push(u, range);
+        }
+        assert_eq!(locs.len(), 4);
+        let text = serde_json::to_string(&locs).unwrap();
+        let value = serde_json::to_value(&locs).unwrap();
+        let list = locs.into_vec();
+        assert_eq!(list.len(), 4);
+        assert_eq!(text, serde_json::to_string(&list).unwrap());
+        assert_eq!(value, serde_json::to_value(&list).unwrap());
+        let empty = Locations::default();
+        assert!(empty.is_empty());
+        assert_eq!(serde_json::to_string(&empty).unwrap(), "[]");
+    }
 }

@@ -432,6 +432,7 @@ impl LanguageServer for Backend {
         self.shared
             .read("references", move |v| {
                 navigation::references(v, &tp.text_document.uri, tp.position, decl)
+                    .map(navigation::Locations::into_vec)
             })
             .await
     }

@@ -288,13 +288,18 @@ impl Server {
 
     /// Wait for the response with `id`.
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        self.response_to(&json!(id))
+    }
+
+    /// Wait for the response with `id` (a number or a string).
+    pub fn response_to(&mut self, id: &Value) -> Result<Value, Value> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let msg = self.responses.recv_timeout(left).unwrap_or_else(|_| {
                 panic!("no response to request {id}; server log:\n{}", self.log())
             });
-            if msg["id"] != json!(id) {
+            if &msg["id"] != id {
                 continue;
             }
             return match msg.get("error") {
