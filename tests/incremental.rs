@@ -450,3 +450,50 @@ fn same_either_way(corpus: &Corpus) -> Vec<(PathBuf, String)> {
     }
     figures
 }
+
+/// The first indexing fills the entity index on one thread and the claim
+/// and figure indexes on another (`Corpus::upsert_incoming`, for batches of
+/// 32 documents or more); a corpus built so, and then refilled in bulk with
+/// some documents changed, answers as one built a document at a time.
+#[test]
+fn bulk_indexing_on_two_threads_equals_one_document_at_a_time() {
+    use claimlens::bench::generate::{Generator, Sources, default_source_dirs};
+    let sources = Sources::load(&default_source_dirs()).expect("generator sources");
+    let generator = Generator::new(sources, 120, 23);
+    let cfg = Config::default();
+    let mut files: Vec<(PathBuf, String)> = (0..120)
+        .map(|i| {
+            let a = generator.article(i);
+            (PathBuf::from("/claimlens-gen").join(&a.path), a.text)
+        })
+        .collect();
+    let staged = |files: &[(PathBuf, String)]| -> Vec<_> {
+        files
+            .iter()
+            .map(|(p, t)| {
+                let t: Arc<str> = Arc::from(t.as_str());
+                let a = Arc::new(claimlens::analysis::analyze(&t, &cfg));
+                (p.clone(), t, a)
+            })
+            .collect()
+    };
+    let mut bulk = Corpus::new(cfg.clone());
+    bulk.upsert_many(staged(&files));
+    // a third of them again, changed: ids are reused, entries replaced
+    for (_, t) in files.iter_mut().step_by(3) {
+        *t = t
+            .replacen("million", "billion", 1)
+            .replacen(" said", " told reporters", 1);
+    }
+    let again: Vec<_> = files.iter().step_by(3).cloned().collect();
+    assert!(again.len() >= 32);
+    let changed = bulk.upsert_many(staged(&again));
+    assert_eq!(changed.len(), again.len());
+    assert_eq!(bulk.len(), files.len());
+
+    let mut single = Corpus::new(cfg.clone());
+    for (p, t, a) in staged(&files) {
+        single.upsert(p, t, a);
+    }
+    assert_same(&answers(&bulk), &answers(&single));
+}

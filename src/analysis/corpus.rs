@@ -189,7 +189,7 @@ impl Corpus {
     /// [`Corpus::upsert`] of a document staged by the caller (before
     /// locking the corpus, as the server does for every edit).
     pub fn upsert_staged(&mut self, doc: Incoming) -> Vec<DocId> {
-        self.install(doc, true)
+        self.install(doc)
     }
 
     /// Insert or replace many documents at once, as the first indexing
@@ -227,19 +227,94 @@ impl Corpus {
     /// [`Corpus::upsert_many`] of documents staged by the caller: a server
     /// stages each document on its analysis workers, and only filling the
     /// indexes waits for the corpus.
+    ///
+    /// The three indexes do not read each other: the entities (over half
+    /// the work) are filled on this thread while a second one fills the
+    /// claims and the figures, each index taking the documents in the same
+    /// order as one at a time would. A thread of its own rather than the
+    /// rayon pool: in a server the pool is busy analysing the next chunk,
+    /// and work queued behind that would keep the corpus locked.
     pub fn upsert_incoming(&mut self, docs: Vec<Incoming>) -> Vec<DocId> {
-        let mut changed = Vec::with_capacity(docs.len());
-        for doc in docs {
-            changed.extend(self.install(doc, false));
+        /// Below this many documents a second thread costs more than it saves.
+        const ON_TWO_THREADS: usize = 32;
+        let n = docs.len();
+        if n == 0 {
+            return Vec::new();
         }
-        changed.sort_unstable();
-        changed.dedup();
-        changed
+        self.forget_judged();
+        let mut ids = Vec::with_capacity(n);
+        let mut filed = Vec::with_capacity(n);
+        let mut terms = Vec::with_capacity(n);
+        let mut figures = Vec::with_capacity(n);
+        for doc in docs {
+            let id = self.id_for(&doc.path);
+            let Incoming {
+                path,
+                text,
+                analysis,
+                lines,
+                rank,
+                filed: keys,
+                terms: t,
+                hashes,
+            } = doc;
+            filed.push((id, keys));
+            terms.push((id, rank, t));
+            figures.push((id, rank, analysis.figures.clone(), hashes));
+            self.docs[id as usize] = Some(Document {
+                path,
+                text,
+                lines,
+                analysis,
+            });
+            ids.push(id);
+        }
+        let (entity_index, claim_index, figure_index) =
+            (&mut self.entities, &mut self.claims, &mut self.figures);
+        let entities = move || {
+            for (id, keys) in filed {
+                entity_index.update_keyed(id, keys);
+            }
+        };
+        let others = move || {
+            for (id, rank, t) in terms {
+                claim_index.insert_terms(id, rank, t);
+            }
+            for (id, rank, figs, hashes) in figures {
+                figure_index.insert_quiet(id, rank, figs, hashes);
+            }
+        };
+        if n < ON_TWO_THREADS {
+            entities();
+            others();
+        } else {
+            // a panic on the other thread is raised here when the scope ends
+            std::thread::scope(|s| {
+                s.spawn(others);
+                entities();
+            });
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
-    /// Install a document; with `tell`, return the documents whose
-    /// findings may have changed (see [`Corpus::upsert`]).
-    fn install(&mut self, doc: Incoming, tell: bool) -> Vec<DocId> {
+    /// The id of the document at `path`, given a new one when there is none.
+    fn id_for(&mut self, path: &Path) -> DocId {
+        if let Some(&id) = self.by_path.get(path) {
+            return id;
+        }
+        let id = self.free.pop().unwrap_or(self.docs.len() as DocId);
+        if id as usize == self.docs.len() {
+            self.docs.push(None);
+        }
+        self.by_path.insert(path.to_path_buf(), id);
+        id
+    }
+
+    /// Install a document; return the documents whose findings may have
+    /// changed (see [`Corpus::upsert`]).
+    fn install(&mut self, doc: Incoming) -> Vec<DocId> {
         let Incoming {
             path,
             text,
@@ -250,30 +325,15 @@ impl Corpus {
             terms,
             hashes,
         } = doc;
-        let id = match self.by_path.get(&path) {
-            Some(&id) => id,
-            None => {
-                let id = self.free.pop().unwrap_or(self.docs.len() as DocId);
-                if id as usize == self.docs.len() {
-                    self.docs.push(None);
-                }
-                self.by_path.insert(path.clone(), id);
-                id
-            }
-        };
+        let id = self.id_for(&path);
         self.forget_judged();
         self.entities.update_keyed(id, filed);
         let mut changed = vec![id];
         self.claims.insert_terms(id, rank, terms);
-        if tell {
-            changed.extend(
-                self.figures
-                    .update(id, rank, analysis.figures.clone(), hashes),
-            );
-        } else {
+        changed.extend(
             self.figures
-                .insert_quiet(id, rank, analysis.figures.clone(), hashes);
-        }
+                .update(id, rank, analysis.figures.clone(), hashes),
+        );
         self.docs[id as usize] = Some(Document {
             path,
             text,
