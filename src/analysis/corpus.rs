@@ -242,45 +242,24 @@ impl Corpus {
             return Vec::new();
         }
         self.forget_judged();
-        let mut ids = Vec::with_capacity(n);
-        let mut filed = Vec::with_capacity(n);
-        let mut terms = Vec::with_capacity(n);
-        let mut figures = Vec::with_capacity(n);
-        for doc in docs {
-            let id = self.id_for(&doc.path);
-            let Incoming {
-                path,
-                text,
-                analysis,
-                lines,
-                rank,
-                filed: keys,
-                terms: t,
-                hashes,
-            } = doc;
-            filed.push((id, keys));
-            terms.push((id, rank, t));
-            figures.push((id, rank, analysis.figures.clone(), hashes));
-            self.docs[id as usize] = Some(Document {
-                path,
-                text,
-                lines,
-                analysis,
-            });
-            ids.push(id);
-        }
+        let filings: Vec<Filing> = docs.into_iter().map(|d| self.place(d)).collect();
+        let mut ids: Vec<DocId> = filings.iter().map(|f| f.id).collect();
         let (entity_index, claim_index, figure_index) =
             (&mut self.entities, &mut self.claims, &mut self.figures);
+        let mut keys = Vec::with_capacity(n);
+        let mut rest = Vec::with_capacity(n);
+        for f in filings {
+            keys.push((f.id, f.keys));
+            rest.push((f.id, f.rank, f.terms, f.figures, f.hashes));
+        }
         let entities = move || {
-            for (id, keys) in filed {
-                entity_index.update_keyed(id, keys);
+            for (id, k) in keys {
+                entity_index.update_keyed(id, k);
             }
         };
         let others = move || {
-            for (id, rank, t) in terms {
-                claim_index.insert_terms(id, rank, t);
-            }
-            for (id, rank, figs, hashes) in figures {
+            for (id, rank, terms, figs, hashes) in rest {
+                claim_index.insert_terms(id, rank, terms);
                 figure_index.insert_quiet(id, rank, figs, hashes);
             }
         };
@@ -299,22 +278,9 @@ impl Corpus {
         ids
     }
 
-    /// The id of the document at `path`, given a new one when there is none.
-    fn id_for(&mut self, path: &Path) -> DocId {
-        if let Some(&id) = self.by_path.get(path) {
-            return id;
-        }
-        let id = self.free.pop().unwrap_or(self.docs.len() as DocId);
-        if id as usize == self.docs.len() {
-            self.docs.push(None);
-        }
-        self.by_path.insert(path.to_path_buf(), id);
-        id
-    }
-
-    /// Install a document; return the documents whose findings may have
-    /// changed (see [`Corpus::upsert`]).
-    fn install(&mut self, doc: Incoming) -> Vec<DocId> {
+    /// Put a staged document in its place (the id its path has, or a new
+    /// one) and return what the indexes are to be given for it.
+    fn place(&mut self, doc: Incoming) -> Filing {
         let Incoming {
             path,
             text,
@@ -325,21 +291,43 @@ impl Corpus {
             terms,
             hashes,
         } = doc;
-        let id = self.id_for(&path);
-        self.forget_judged();
-        self.entities.update_keyed(id, filed);
-        let mut changed = vec![id];
-        self.claims.insert_terms(id, rank, terms);
-        changed.extend(
-            self.figures
-                .update(id, rank, analysis.figures.clone(), hashes),
-        );
+        let id = match self.by_path.get(&path) {
+            Some(&id) => id,
+            None => {
+                let id = self.free.pop().unwrap_or(self.docs.len() as DocId);
+                if id as usize == self.docs.len() {
+                    self.docs.push(None);
+                }
+                self.by_path.insert(path.clone(), id);
+                id
+            }
+        };
+        let figures = analysis.figures.clone();
         self.docs[id as usize] = Some(Document {
             path,
             text,
             lines,
             analysis,
         });
+        Filing {
+            id,
+            rank,
+            keys: filed,
+            terms,
+            figures,
+            hashes,
+        }
+    }
+
+    /// Install a document; return the documents whose findings may have
+    /// changed (see [`Corpus::upsert`]).
+    fn install(&mut self, doc: Incoming) -> Vec<DocId> {
+        self.forget_judged();
+        let f = self.place(doc);
+        self.entities.update_keyed(f.id, f.keys);
+        self.claims.insert_terms(f.id, f.rank, f.terms);
+        let mut changed = self.figures.update(f.id, f.rank, f.figures, f.hashes);
+        changed.push(f.id);
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -691,6 +679,17 @@ pub struct Incoming {
     filed: DocKeys,
     terms: DocTerms,
     /// The figures' signatures ([`figures::signatures`]).
+    hashes: Vec<u64>,
+}
+
+/// What the indexes are given for one placed document
+/// ([`Corpus::place`]).
+struct Filing {
+    id: DocId,
+    rank: u64,
+    keys: DocKeys,
+    terms: DocTerms,
+    figures: Arc<Vec<Figure>>,
     hashes: Vec<u64>,
 }
 
