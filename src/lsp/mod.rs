@@ -7,14 +7,14 @@
 //! - [`hover`], [`navigation`], [`semantic`], [`symbols`], [`actions`]: the
 //!   answers;
 //! - [`convert`], [`buffer`], [`state`]: plumbing;
-//! - [`transport`], [`direct`]: the wire, and answers written to it
-//!   without tower-lsp-server's JSON tree.
+//! - [`transport`], [`front`]: the wire, and what requests meet before
+//!   tower-lsp-server (shutdown noted, large answers written directly).
 
 pub mod actions;
 pub mod buffer;
 pub mod changes;
 pub mod convert;
-pub mod direct;
+pub mod front;
 pub mod hover;
 pub mod indexing;
 pub mod navigation;
@@ -30,9 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use tokio::sync::{mpsc, watch};
-use tower_lsp_server::jsonrpc::Request;
 use tower_lsp_server::{LspService, Server};
-use tower_service::Service;
 
 use server::Backend;
 use state::Shared;
@@ -95,12 +93,9 @@ where
     // for tests only, and only when the environment asks (see state.rs)
     .custom_method(state::DEBUG_DOCUMENTS, Backend::debug_documents)
     .finish();
-    let service = NoteShutdown {
-        inner: service,
-        shared: shared.clone(),
-    };
-    // large answers skip tower-lsp-server's JSON tree (see direct.rs)
-    let service = direct::Direct {
+    // notes shutdown as it arrives; large answers skip tower-lsp-server's
+    // JSON tree (see front.rs)
+    let service = front::Front {
         inner: service,
         shared: shared.clone(),
         notes: answers_tx,
@@ -129,37 +124,4 @@ where
         _ = transport::read_frames(input, to_server, errors_tx) => session.await,
     }
     shared.shutdown_requested.load(Ordering::SeqCst)
-}
-
-/// Notes a `shutdown` request as it arrives, before it is dispatched.
-///
-/// The protocol wants exit code 0 when `shutdown` was received before
-/// `exit`. A client may send `exit` right behind `shutdown` without waiting
-/// for the answer; tower-lsp-server then marks the session exited before
-/// the shutdown handler has run (handlers run concurrently), and the handler
-/// never runs. Noting the request here, in arrival order, keeps the code 0.
-struct NoteShutdown<S> {
-    inner: S,
-    shared: Arc<Shared>,
-}
-
-impl<S: Service<Request>> Service<Request> for NoteShutdown<S> {
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        // a shutdown before initialize is refused, and does not count
-        if req.method() == "shutdown" && self.shared.initialized.load(Ordering::SeqCst) {
-            self.shared.shutdown_requested.store(true, Ordering::SeqCst);
-        }
-        self.inner.call(req)
-    }
 }

@@ -47,9 +47,13 @@ const INVALID_REQUEST: i64 = -32600;
 
 fn error_frame(id: Value, code: i64, message: &str) -> Vec<u8> {
     let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
-    let body = serde_json::to_vec(&body).unwrap_or_default();
+    framed(&serde_json::to_vec(&body).unwrap_or_default())
+}
+
+/// A message body with its header: a whole frame.
+pub fn framed(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(&body);
+    out.extend_from_slice(body);
     out
 }
 
@@ -309,10 +313,7 @@ impl Note {
             params,
         };
         // plain data into a Vec: cannot fail
-        let body = serde_json::to_vec(&body).unwrap_or_default();
-        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        out.extend_from_slice(&body);
-        out
+        framed(&serde_json::to_vec(&body).unwrap_or_default())
     }
 }
 
@@ -349,7 +350,7 @@ mod tests {
     use super::*;
 
     fn frame(body: &str) -> Vec<u8> {
-        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+        framed(body.as_bytes())
     }
 
     /// A note sent while the server is half-way through a frame is written

@@ -1,26 +1,29 @@
-//! Answers written straight to the wire, for requests whose answers can be
-//! large.
+//! What a request meets before tower-lsp-server dispatches it.
 //!
-//! tower-lsp-server turns every handler's answer into a `serde_json::Value`
-//! tree, then the tree into text, then drops it. For most answers that is
-//! nothing. References to a common name are not: in a corpus of 10,000
-//! articles "Lukashenko" has some 30,000 mentions, 6 MB of JSON, and
-//! building, writing and freeing the tree took about two thirds of the
-//! request's 100–150 ms (measured with `perf`; the tree is four maps and
-//! nine strings per location).
+//! **Shutdown, noted as it arrives.** The protocol wants exit code 0 when
+//! `shutdown` was received before `exit`. A client may send `exit` right
+//! behind `shutdown` without waiting for the answer; tower-lsp-server then
+//! marks the session exited before the shutdown handler has run (handlers
+//! run concurrently), and the handler never runs. Noting the request here,
+//! in arrival order, keeps the code 0.
 //!
-//! So this layer, in front of tower-lsp-server, answers those requests
-//! itself: the same function the [`Backend`](super::server::Backend)
-//! handler calls, under the same read lock ([`Shared::read`]), serialised
-//! once into the response frame, which goes to the transport as a
-//! [`Note`] (written between tower-lsp-server's frames, as the diagnostics
-//! are). Anything it does not answer as tower-lsp-server would goes on to
-//! it unchanged: requests before `initialize` was answered or after
-//! `shutdown`, and params that do not parse (tower-lsp-server reports
-//! those as invalid params).
-//!
-//! What is lost is `$/cancelRequest` for these requests (tower-lsp-server
-//! only cancels what it dispatched): an answer under way is still written.
+//! **Large answers, written straight to the wire.** tower-lsp-server turns
+//! every handler's answer into a `serde_json::Value` tree, then the tree
+//! into text, then drops it. For most answers that is nothing. References
+//! to a common name are not: in a corpus of 10,000 articles "Vladimir
+//! Putin" has some 30,000 mentions, 6 MB of JSON, and building, writing
+//! and freeing the tree took about two thirds of the request's 100–150 ms
+//! (measured with `perf`; the tree is four maps and nine strings per
+//! location). So references are answered here: the same function the
+//! [`Backend`](super::server::Backend) handler calls, under the same read
+//! lock ([`Shared::read`]), serialised once into the response frame, which
+//! goes to the transport as a [`Note`] (written between tower-lsp-server's
+//! frames, as the diagnostics are). Anything not answered here as
+//! tower-lsp-server would goes on to it unchanged: requests before
+//! `initialize` was answered or after `shutdown`, and params that do not
+//! parse (tower-lsp-server reports those as invalid params). What is lost
+//! is `$/cancelRequest` for these requests (tower-lsp-server only cancels
+//! what it dispatched): an answer under way is still written.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -35,20 +38,21 @@ use tower_service::Service;
 
 use super::navigation;
 use super::state::Shared;
-use super::transport::Note;
+use super::transport::{self, Note};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// The requests answered here.
 const REFERENCES: &str = "textDocument/references";
 
-pub struct Direct<S> {
+/// The layer in front of tower-lsp-server's service `inner`.
+pub struct Front<S> {
     pub inner: S,
     pub shared: Arc<Shared>,
     pub notes: mpsc::Sender<Note>,
 }
 
-impl<S> Service<Request> for Direct<S>
+impl<S> Service<Request> for Front<S>
 where
     S: Service<Request, Response = Option<Response>>,
     S::Future: Send + 'static,
@@ -66,6 +70,10 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
+        // a shutdown before initialize is refused, and does not count
+        if req.method() == "shutdown" && self.shared.initialized.load(Ordering::SeqCst) {
+            self.shared.shutdown_requested.store(true, Ordering::SeqCst);
+        }
         match self.take(req) {
             Ok(answer) => answer,
             Err(req) => Box::pin(self.inner.call(req)),
@@ -73,7 +81,7 @@ where
     }
 }
 
-impl<S> Direct<S> {
+impl<S> Front<S> {
     /// The answer to `req` when this layer gives it; `req` back otherwise.
     fn take<E: Send + 'static>(
         &self,
@@ -137,17 +145,11 @@ fn result_frame<T: Serialize>(id: &Id, result: &T) -> serde_json::Result<Vec<u8>
         id,
         result,
     })?;
-    Ok(with_header(body))
+    Ok(transport::framed(&body))
 }
 
 /// The frame of an error response.
 fn error_frame(id: Id, e: jsonrpc::Error) -> Vec<u8> {
     // a small struct of strings and numbers: serialising it cannot fail
-    with_header(serde_json::to_vec(&Response::from_error(id, e)).unwrap_or_default())
-}
-
-fn with_header(body: Vec<u8>) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(&body);
-    out
+    transport::framed(&serde_json::to_vec(&Response::from_error(id, e)).unwrap_or_default())
 }
