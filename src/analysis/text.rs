@@ -73,19 +73,17 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
         let mut offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.starts[line] as usize;
         // on an ASCII line every offset is a boundary and a column is bytes:
         // the text itself is not read (in a long reference list, reading it
         // is a cache miss per location)
-        if !self.ascii[line] {
+        let col = if self.ascii[line] {
+            offset - start
+        } else {
             // never back past the line's start, which follows a '\n'
             while !text.is_char_boundary(offset) {
                 offset -= 1;
             }
-        }
-        let start = self.starts[line] as usize;
-        let col = if self.ascii[line] {
-            offset - start
-        } else {
             units(&text[start..offset], enc)
         };
         LineCol {

@@ -99,8 +99,8 @@ impl Locations {
 impl Serialize for Locations {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
-        struct Loc<'a, U: Serialize + ?Sized> {
-            uri: &'a U,
+        struct Loc<'a> {
+            uri: &'a RawValue,
             range: &'a Range,
         }
         let mut seq = s.serialize_seq(Some(self.len()))?;
@@ -108,17 +108,9 @@ impl Serialize for Locations {
             // the URI as JSON once: escaping it again for every location
             // was a seventh of writing a long list (serde_json, the only
             // serializer these meet, writes a RawValue as the JSON it holds)
-            match serde_json::value::to_raw_value(uri) {
-                Ok(raw) => {
-                    for range in ranges {
-                        seq.serialize_element(&Loc::<RawValue> { uri: &*raw, range })?;
-                    }
-                }
-                _ => {
-                    for range in ranges {
-                        seq.serialize_element(&Loc { uri, range })?;
-                    }
-                }
+            let uri = serde_json::value::to_raw_value(uri).map_err(serde::ser::Error::custom)?;
+            for range in ranges {
+                seq.serialize_element(&Loc { uri: &uri, range })?;
             }
         }
         seq.end()
