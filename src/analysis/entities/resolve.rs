@@ -49,7 +49,9 @@ struct Bucket {
 }
 
 /// What a referent is filed under, computed once when its document arrives.
-#[derive(Debug, Clone, Default)]
+/// Everything its resolution reads, and nothing else: equal keys resolve
+/// alike, so a description resolves each distinct keys once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 struct Keys {
     kind: Option<EntityKind>,
     declared: Option<u32>,
@@ -67,7 +69,6 @@ struct Keys {
     initials: Option<String>,
     /// A single word of unknown type.
     single: bool,
-    weight: u32,
     /// Every mention is weak.
     weak: bool,
 }
@@ -107,57 +108,6 @@ impl<'a> Gathered<'a> {
                 *mine.entry(sp).or_default() += n;
             }
         }
-    }
-}
-
-/// A referent's keys compared by what its resolution reads: all but the
-/// weight. Many documents file one person under equal keys, and a
-/// description resolves each key once.
-struct ByResolution<'a>(&'a Keys);
-
-impl ByResolution<'_> {
-    #[allow(clippy::type_complexity)]
-    fn fields(
-        &self,
-    ) -> (
-        Option<EntityKind>,
-        Option<u32>,
-        &Option<String>,
-        &Option<String>,
-        bool,
-        &str,
-        &Option<String>,
-        &Option<String>,
-        bool,
-        bool,
-    ) {
-        let k = self.0;
-        (
-            k.kind,
-            k.declared,
-            &k.surname,
-            &k.first,
-            k.patronymic,
-            k.name.as_str(),
-            &k.acronym,
-            &k.initials,
-            k.single,
-            k.weak,
-        )
-    }
-}
-
-impl PartialEq for ByResolution<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.fields() == other.fields()
-    }
-}
-
-impl Eq for ByResolution<'_> {}
-
-impl std::hash::Hash for ByResolution<'_> {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.fields().hash(h);
     }
 }
 
@@ -204,22 +154,22 @@ impl Keys {
 
 /// A document's recognition result with where its referents are filed,
 /// worked out from the document alone (so for many documents in parallel,
-/// before the index is locked): each referent's keys, its buckets and its
-/// names as searched.
+/// before the index is locked): each referent's keys, weight and hash,
+/// its buckets and its names as searched.
 #[derive(Debug)]
 pub struct DocKeys {
     ents: Arc<DocEntities>,
-    keys: Vec<Keys>,
+    referents: Vec<Referent>,
     buckets: Vec<Vec<String>>,
     aliases: Vec<Vec<String>>,
 }
 
 impl DocKeys {
     pub fn new(ents: Arc<DocEntities>) -> DocKeys {
-        let mut weight = vec![0u32; ents.locals.len()];
+        let mut weights = vec![0u32; ents.locals.len()];
         let mut strong = vec![false; ents.locals.len()];
         for m in &ents.mentions {
-            if let Some(w) = weight.get_mut(m.local as usize) {
+            if let Some(w) = weights.get_mut(m.local as usize) {
                 *w += 1;
             }
             if !m.weak
@@ -228,35 +178,44 @@ impl DocKeys {
                 *s = true;
             }
         }
-        let keys: Vec<Keys> = ents
+        let referents: Vec<Referent> = ents
             .locals
             .iter()
             .enumerate()
-            .map(|(i, l)| keys_of(l, weight[i], !strong[i]))
+            .map(|(i, l)| {
+                let keys = keys_of(l, !strong[i]);
+                Referent {
+                    hash: std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &keys),
+                    keys,
+                    weight: weights[i],
+                }
+            })
             .collect();
         // referents without mentions are not filed
-        let (buckets, aliases) = keys
+        let (buckets, aliases) = referents
             .iter()
             .zip(&ents.locals)
-            .map(|(k, l)| match k.weight {
+            .map(|(r, l)| match r.weight {
                 0 => (Vec::new(), Vec::new()),
-                _ => (k.buckets(), l.names.iter().map(|n| search_key(n)).collect()),
+                _ => (
+                    r.keys.buckets(),
+                    l.names.iter().map(|n| search_key(n)).collect(),
+                ),
             })
             .unzip();
         DocKeys {
             ents,
-            keys,
+            referents,
             buckets,
             aliases,
         }
     }
 }
 
-fn keys_of(l: &LocalEntity, weight: u32, weak: bool) -> Keys {
+fn keys_of(l: &LocalEntity, weak: bool) -> Keys {
     let mut k = Keys {
         kind: l.kind,
         declared: l.declared,
-        weight,
         weak,
         name: names::org_key(&l.name),
         acronym: l.acronym.clone(),
@@ -309,8 +268,36 @@ fn is_acronym(w: &str) -> bool {
 #[derive(Debug)]
 struct DocEntry {
     ents: Arc<DocEntities>,
-    keys: Vec<Keys>,
+    referents: Vec<Referent>,
     cache: Mutex<Option<Cached>>,
+}
+
+/// One referent as filed: its keys, its weight (number of mentions) and
+/// the hash of its keys, computed before the index is locked.
+#[derive(Debug)]
+struct Referent {
+    keys: Keys,
+    weight: u32,
+    hash: u64,
+}
+
+/// A referent's keys compared by value but hashed by their stored hash:
+/// thousands of documents file one person under equal keys, and a
+/// description resolves each distinct keys once without rehashing them.
+struct SameKeys<'a>(&'a Referent);
+
+impl PartialEq for SameKeys<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.hash == other.0.hash && self.0.keys == other.0.keys
+    }
+}
+
+impl Eq for SameKeys<'_> {}
+
+impl std::hash::Hash for SameKeys<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(self.0.hash);
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -428,52 +415,52 @@ impl EntityIndex {
         self.remove_doc(doc);
         let DocKeys {
             ents,
-            keys,
+            referents,
             buckets,
             aliases,
         } = filed;
-        for (i, (k, (bs, names))) in keys
+        for (i, (r, (bs, names))) in referents
             .iter()
             .zip(buckets.into_iter().zip(aliases))
             .enumerate()
         {
-            if k.weight == 0 {
-                continue;
-            }
-            let member = (doc, i as u32);
-            for b in bs {
-                if let Some(s) = b.strip_prefix("s:") {
-                    self.add_fuzzy(s);
+            let (k, w) = (&r.keys, r.weight);
+            if w > 0 {
+                let member = (doc, i as u32);
+                for b in bs {
+                    if let Some(s) = b.strip_prefix("s:") {
+                        self.add_fuzzy(s);
+                    }
+                    self.clock += 1;
+                    let clock = self.clock;
+                    self.touched.push(b.clone());
+                    let bucket = self.buckets.entry(b).or_default();
+                    bucket.version = clock;
+                    bucket.members.insert(member, w);
+                    bucket.weight += w;
+                    if let (Some(f), Some(s)) = (&k.first, &k.surname) {
+                        *bucket.firsts.entry(f.clone()).or_default() += w;
+                        *bucket.surnames.entry(s.clone()).or_default() += w;
+                    }
+                    if let Some(a) = &k.acronym {
+                        *bucket.acronyms.entry(a.clone()).or_default() += w;
+                    }
+                    if let Some(kind) = k.kind
+                        && !k.weak
+                    {
+                        bucket.kinds[kind as usize] += w;
+                    }
                 }
-                self.clock += 1;
-                let clock = self.clock;
-                self.touched.push(b.clone());
-                let bucket = self.buckets.entry(b).or_default();
-                bucket.version = clock;
-                bucket.members.insert(member, k.weight);
-                bucket.weight += k.weight;
-                if let (Some(f), Some(s)) = (&k.first, &k.surname) {
-                    *bucket.firsts.entry(f.clone()).or_default() += k.weight;
-                    *bucket.surnames.entry(s.clone()).or_default() += k.weight;
+                for n in names {
+                    self.aliases.entry(n).or_default().insert(member);
                 }
-                if let Some(a) = &k.acronym {
-                    *bucket.acronyms.entry(a.clone()).or_default() += k.weight;
-                }
-                if let Some(kind) = k.kind
-                    && !k.weak
-                {
-                    bucket.kinds[kind as usize] += k.weight;
-                }
-            }
-            for n in names {
-                self.aliases.entry(n).or_default().insert(member);
             }
         }
         self.docs.insert(
             doc,
             DocEntry {
                 ents,
-                keys,
+                referents,
                 cache: Mutex::new(None),
             },
         );
@@ -529,8 +516,9 @@ impl EntityIndex {
                 }
             }
         }
-        for (i, k) in entry.keys.iter().enumerate() {
-            if k.weight == 0 {
+        for (i, r) in entry.referents.iter().enumerate() {
+            let (k, w) = (&r.keys, r.weight);
+            if w == 0 {
                 continue;
             }
             let member = (doc, i as u32);
@@ -542,19 +530,19 @@ impl EntityIndex {
                 if let Some(bucket) = self.buckets.get_mut(&b) {
                     bucket.version = clock;
                     if bucket.members.remove(&member).is_some() {
-                        bucket.weight = bucket.weight.saturating_sub(k.weight);
+                        bucket.weight = bucket.weight.saturating_sub(w);
                         if let (Some(f), Some(s)) = (&k.first, &k.surname) {
-                            dec(&mut bucket.firsts, f, k.weight);
-                            dec(&mut bucket.surnames, s, k.weight);
+                            dec(&mut bucket.firsts, f, w);
+                            dec(&mut bucket.surnames, s, w);
                         }
                         if let Some(a) = &k.acronym {
-                            dec(&mut bucket.acronyms, a, k.weight);
+                            dec(&mut bucket.acronyms, a, w);
                         }
                         if let Some(kind) = k.kind
                             && !k.weak
                         {
                             let v = &mut bucket.kinds[kind as usize];
-                            *v = v.saturating_sub(k.weight);
+                            *v = v.saturating_sub(w);
                         }
                     }
                     empty = bucket.members.is_empty();
@@ -914,7 +902,8 @@ impl EntityIndex {
     }
 
     fn keys_of_member(&self, m: Member) -> Option<&Keys> {
-        self.docs.get(&m.0)?.keys.get(m.1 as usize)
+        let r = self.docs.get(&m.0)?.referents.get(m.1 as usize)?;
+        Some(&r.keys)
     }
 
     /// The accepted mentions of a document with their entity and final kind,
@@ -936,9 +925,9 @@ impl EntityIndex {
         }
         let mut read = Vec::new();
         let resolved: Vec<Resolved> = entry
-            .keys
+            .referents
             .iter()
-            .map(|k| self.resolve(k, &mut read))
+            .map(|r| self.resolve(&r.keys, &mut read))
             .collect();
         let mut interner = self.interner.lock();
         let mut out = Vec::with_capacity(entry.ents.mentions.len());
@@ -1081,43 +1070,61 @@ impl EntityIndex {
         Some(info)
     }
 
-    /// What `members` contribute to the description of the entity with
-    /// `key`: those that resolve to it, their mentions, names and roles.
+    /// What `members` (sorted) contribute to the description of the entity
+    /// with `key`: those that resolve to it, their mentions, names and
+    /// roles.
     fn gather<'a>(&'a self, key: &str, members: &[Member]) -> Gathered<'a> {
         let mut g = Gathered::default();
-        let mut resolved: FxHashMap<ByResolution, Resolved> = FxHashMap::default();
-        for m in members {
-            let Some(entry) = self.docs.get(&m.0) else {
+        // whether each keys resolve to the entity, and as what: many
+        // documents' referents share keys, and each keys resolve once
+        let mut resolved: FxHashMap<SameKeys, Option<Option<EntityKind>>> = FxHashMap::default();
+        let mut ours: Vec<u32> = Vec::new();
+        for in_doc in members.chunk_by(|a, b| a.0 == b.0) {
+            let doc = in_doc[0].0;
+            let Some(entry) = self.docs.get(&doc) else {
                 continue;
             };
-            let Some(k) = entry.keys.get(m.1 as usize) else {
-                continue;
-            };
-            let r = resolved
-                .entry(ByResolution(k))
-                .or_insert_with(|| self.resolve(k, &mut Vec::new()));
-            if r.key != key || !r.shown {
-                continue;
+            ours.clear();
+            for &(_, local) in in_doc {
+                let Some(referent) = entry.referents.get(local as usize) else {
+                    continue;
+                };
+                let weight = referent.weight;
+                let Some(kind) = *resolved.entry(SameKeys(referent)).or_insert_with(|| {
+                    let r = self.resolve(&referent.keys, &mut Vec::new());
+                    (r.key == key && r.shown).then_some(r.kind)
+                }) else {
+                    continue;
+                };
+                g.found = true;
+                if let Some(kind) = kind {
+                    g.kinds[kind as usize] += weight;
+                }
+                ours.push(local);
+                let l = &entry.ents.locals[local as usize];
+                // surface forms with how often they occur
+                for (j, n) in l.names.iter().enumerate() {
+                    *g.forms.entry(n.as_str()).or_default() +=
+                        l.name_counts.get(j).copied().unwrap_or(1);
+                }
+                for r in &l.roles {
+                    *g.roles
+                        .entry(r.to_lowercase())
+                        .or_default()
+                        .entry(r.as_str())
+                        .or_default() += 1;
+                }
             }
-            g.found = true;
-            if let Some(kind) = r.kind {
-                g.kinds[kind as usize] += k.weight;
-            }
-            let local = &entry.ents.locals[m.1 as usize];
-            for mm in entry.ents.mentions.iter().filter(|mm| mm.local == m.1) {
-                g.mentions.push((m.0, mm.span));
-            }
-            // surface forms with how often they occur
-            for (j, n) in local.names.iter().enumerate() {
-                *g.forms.entry(n.as_str()).or_default() +=
-                    local.name_counts.get(j).copied().unwrap_or(1);
-            }
-            for r in &local.roles {
-                *g.roles
-                    .entry(r.to_lowercase())
-                    .or_default()
-                    .entry(r.as_str())
-                    .or_default() += 1;
+            // one pass over the document's mentions for all its referents
+            if !ours.is_empty() {
+                g.mentions.extend(
+                    entry
+                        .ents
+                        .mentions
+                        .iter()
+                        .filter(|mm| ours.contains(&mm.local))
+                        .map(|mm| (doc, mm.span)),
+                );
             }
         }
         g
