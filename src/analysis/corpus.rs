@@ -365,6 +365,12 @@ impl Corpus {
         self.entities.entity(id)
     }
 
+    /// The `limit` most mentioned entities, heaviest first (to describe
+    /// ahead of being asked).
+    pub fn most_mentioned(&self, limit: usize) -> Vec<EntityId> {
+        self.entities.most_mentioned(limit)
+    }
+
     /// The accepted entity mentions of a document, sorted.
     pub fn mentions(&self, doc: DocId) -> Vec<(Span, EntityId, EntityKind)> {
         self.entities.doc_mentions(doc)

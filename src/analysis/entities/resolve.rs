@@ -90,6 +90,8 @@ struct Gathered<'a> {
     forms: FxHashMap<&'a str, u32>,
     /// Role (lowercased) -> spelling -> how often.
     roles: FxHashMap<String, FxHashMap<&'a str, u32>>,
+    /// Buckets the members' resolutions read.
+    read: Vec<String>,
 }
 
 impl<'a> Gathered<'a> {
@@ -106,6 +108,61 @@ impl<'a> Gathered<'a> {
             let mine = self.roles.entry(role).or_default();
             for (sp, n) in spellings {
                 *mine.entry(sp).or_default() += n;
+            }
+        }
+        self.read.extend(o.read);
+    }
+}
+
+/// The most mentions the kept descriptions hold together (12 bytes each):
+/// beyond it the least recently asked are dropped. At 100k generated
+/// articles the most named place alone has 390k.
+const KEPT_MENTIONS: usize = 4_000_000;
+
+/// Entity descriptions already made, each with the versions of the
+/// buckets it was made from: a description stands until one of them
+/// changes, so an edit elsewhere in the corpus keeps it.
+#[derive(Debug, Default)]
+struct Descriptions {
+    kept: FxHashMap<EntityId, Described>,
+    /// Ticks once per request, to find the least recently asked.
+    tick: u64,
+    /// Mentions held by `kept`.
+    mentions: usize,
+}
+
+#[derive(Debug)]
+struct Described {
+    stamps: Vec<(String, u64)>,
+    info: Arc<EntityInfo>,
+    asked: u64,
+}
+
+impl Descriptions {
+    fn keep(&mut self, id: EntityId, stamps: Vec<(String, u64)>, info: Arc<EntityInfo>) {
+        self.tick += 1;
+        self.mentions += info.mentions.len();
+        if let Some(old) = self.kept.insert(
+            id,
+            Described {
+                stamps,
+                info,
+                asked: self.tick,
+            },
+        ) {
+            self.mentions -= old.info.mentions.len();
+        }
+        if self.mentions > KEPT_MENTIONS {
+            let mut by_age: Vec<(u64, EntityId)> =
+                self.kept.iter().map(|(&id, d)| (d.asked, id)).collect();
+            by_age.sort_unstable();
+            for (_, old) in by_age {
+                if self.mentions <= KEPT_MENTIONS / 2 || old == id {
+                    break;
+                }
+                if let Some(d) = self.kept.remove(&old) {
+                    self.mentions -= d.info.mentions.len();
+                }
             }
         }
     }
@@ -345,9 +402,9 @@ pub struct EntityIndex {
     readers: Mutex<FxHashMap<String, FxHashSet<DocId>>>,
     /// Buckets changed by the last update or removal.
     touched: Vec<String>,
-    /// Entities described since the clock last moved ([`EntityIndex::entity`]
-    /// gathers every member of a bucket: thousands for a head of state).
-    infos: Mutex<(u64, FxHashMap<EntityId, Arc<EntityInfo>>)>,
+    /// Entities described ([`EntityIndex::entity`] gathers every member of
+    /// a bucket: thousands for a head of state).
+    descriptions: Mutex<Descriptions>,
 }
 
 /// How a referent resolved.
@@ -369,6 +426,7 @@ impl EntityIndex {
     pub fn set_config(&mut self, config: EntityConfig) {
         self.declared_people.clear();
         self.declared_names.clear();
+        *self.descriptions.get_mut() = Descriptions::default();
         for (i, e) in config.entities.iter().enumerate() {
             for n in std::iter::once(&e.name).chain(e.aliases.iter()) {
                 self.declared_names.insert(names::org_key(n), i as u32);
@@ -989,8 +1047,9 @@ impl EntityIndex {
         self.interner.lock().keys.get(id as usize).cloned()
     }
 
-    /// The buckets where the referents of an entity key are filed.
-    fn candidate_buckets(&self, key: &str) -> Vec<String> {
+    /// The buckets where the referents of an entity key are filed, adding
+    /// to `read` the other buckets consulted to find them.
+    fn candidate_buckets(&self, key: &str, read: &mut Vec<String>) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(rest) = key.strip_prefix("p:") {
             let (s, f) = rest.split_once('|').unwrap_or((rest, ""));
@@ -1002,7 +1061,7 @@ impl EntityIndex {
             }
         } else if let Some(a) = key.strip_prefix("o:a:") {
             out.push(format!("a:{a}"));
-            // expansions filed by name
+            // expansions filed by name (a:{a} is read as a candidate)
             if let Some(b) = self.bucket(&format!("a:{a}")) {
                 for m in b.members.keys() {
                     if let Some(k) = self.keys_of_member(*m) {
@@ -1014,6 +1073,7 @@ impl EntityIndex {
         } else if let Some(n) = key.strip_prefix("o:n:").or_else(|| key.strip_prefix("l:")) {
             out.push(format!("n:{n}"));
             // longer names "X of Y" filed under their head too
+            read.push(format!("h:{n}"));
             if let Some(b) = self.bucket(&format!("h:{n}")) {
                 for m in b.members.keys() {
                     if let Some(k) = self.keys_of_member(*m) {
@@ -1054,20 +1114,63 @@ impl EntityIndex {
     /// and hover, definition, references and symbols all read it).
     pub fn entity(&self, id: EntityId) -> Option<Arc<EntityInfo>> {
         {
-            let mut infos = self.infos.lock();
-            if infos.0 != self.clock {
-                *infos = (self.clock, FxHashMap::default());
-            }
-            if let Some(info) = infos.1.get(&id) {
-                return Some(info.clone());
+            let mut ds = self.descriptions.lock();
+            ds.tick += 1;
+            let tick = ds.tick;
+            if let Some(d) = ds.kept.get_mut(&id)
+                && d.stamps.iter().all(|(b, v)| self.version(b) == *v)
+            {
+                d.asked = tick;
+                return Some(d.info.clone());
             }
         }
-        let info = Arc::new(self.describe(id)?);
-        let mut infos = self.infos.lock();
-        if infos.0 == self.clock {
-            infos.1.insert(id, info.clone());
-        }
+        let (info, read) = self.describe(id)?;
+        let info = Arc::new(info);
+        let stamps = read
+            .into_iter()
+            .map(|b| {
+                let v = self.version(&b);
+                (b, v)
+            })
+            .collect();
+        self.descriptions.lock().keep(id, stamps, info.clone());
         Some(info)
+    }
+
+    /// The `limit` most mentioned entities, heaviest first: those whose
+    /// description costs most to make, and which a user is likeliest to
+    /// ask about (each is led by its heaviest bucket's heaviest referent).
+    pub fn most_mentioned(&self, limit: usize) -> Vec<EntityId> {
+        let mut heavy: Vec<(u32, &str, &Bucket)> = self
+            .buckets
+            .iter()
+            .filter(|(k, _)| ["s:", "n:", "a:", "d:"].iter().any(|p| k.starts_with(p)))
+            .map(|(k, b)| (b.weight, k.as_str(), b))
+            .collect();
+        heavy.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut out = Vec::new();
+        for (_, _, b) in heavy {
+            if out.len() >= limit {
+                break;
+            }
+            let Some(lead) = b
+                .members
+                .iter()
+                .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
+                .and_then(|(m, _)| self.keys_of_member(*m))
+            else {
+                continue;
+            };
+            let r = self.resolve(lead, &mut Vec::new());
+            if r.kind.is_none() || !r.shown {
+                continue;
+            }
+            let id = self.interner.lock().id(&r.key);
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
     }
 
     /// What `members` (sorted) contribute to the description of the entity
@@ -1091,7 +1194,7 @@ impl EntityIndex {
                 };
                 let weight = referent.weight;
                 let Some(kind) = *resolved.entry(SameKeys(referent)).or_insert_with(|| {
-                    let r = self.resolve(&referent.keys, &mut Vec::new());
+                    let r = self.resolve(&referent.keys, &mut g.read);
                     (r.key == key && r.shown).then_some(r.kind)
                 }) else {
                     continue;
@@ -1130,7 +1233,8 @@ impl EntityIndex {
         g
     }
 
-    fn describe(&self, id: EntityId) -> Option<EntityInfo> {
+    /// The description of `id`, with every bucket it was made from.
+    fn describe(&self, id: EntityId) -> Option<(EntityInfo, Vec<String>)> {
         // a name in most articles has members in most documents, each a
         // few cache misses away: shared among threads when there are many
         // (at 100k articles "Russia" has 390k mentions; one thread took
@@ -1141,11 +1245,17 @@ impl EntityIndex {
 
     /// [`EntityIndex::describe`] on as many threads as `threads` says for
     /// the number of members.
-    fn describe_on(&self, id: EntityId, threads: impl Fn(usize) -> usize) -> Option<EntityInfo> {
+    fn describe_on(
+        &self,
+        id: EntityId,
+        threads: impl Fn(usize) -> usize,
+    ) -> Option<(EntityInfo, Vec<String>)> {
         let key = self.key_of_id(id)?;
         let mut members: FxHashSet<Member> = FxHashSet::default();
-        for b in self.candidate_buckets(&key) {
-            if let Some(bk) = self.bucket(&b) {
+        let mut read = Vec::new();
+        let candidates = self.candidate_buckets(&key, &mut read);
+        for b in &candidates {
+            if let Some(bk) = self.bucket(b) {
                 members.extend(bk.members.keys().copied());
             }
         }
@@ -1179,8 +1289,13 @@ impl EntityIndex {
             mentions,
             forms,
             roles,
+            read: resolutions,
             ..
         } = g;
+        read.extend(candidates);
+        read.extend(resolutions);
+        read.sort_unstable();
+        read.dedup();
         let mut info = EntityInfo {
             id,
             mentions,
@@ -1225,7 +1340,7 @@ impl EntityIndex {
             .collect();
         rs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         info.roles = rs.into_iter().map(|r| r.1).collect();
-        Some(info)
+        Some((info, read))
     }
 
     /// Entities whose canonical name or an alias matches `query` (fuzzy), best first.
@@ -1327,6 +1442,8 @@ mod tests {
     use std::path::PathBuf;
     use std::sync::Arc;
 
+    use super::*;
+
     use crate::analysis::config::Config;
     use crate::analysis::corpus::Corpus;
     use crate::bench::generate::{Generator, Sources, default_source_dirs};
@@ -1360,7 +1477,7 @@ mod tests {
             let whole = index.describe_on(id, |_| 1);
             if let Some(w) = &whole {
                 described += 1;
-                many += usize::from(w.mentions.len() > 100);
+                many += usize::from(w.0.mentions.len() > 100);
             }
             for threads in [2, 3, 7] {
                 let shared = index.describe_on(id, |_| threads);
@@ -1370,6 +1487,128 @@ mod tests {
         assert!(
             described > 50 && many > 3,
             "{described} described, {many} large"
+        );
+    }
+
+    /// A kept description is what describing afresh gives, after any
+    /// sequence of edits, and one that no edit touched is kept, not made
+    /// again.
+    #[test]
+    fn kept_descriptions_follow_edits() {
+        let sources = Sources::load(&default_source_dirs()).expect("generator sources");
+        let generator = Generator::new(sources, 90, 11);
+        let config = Config::default();
+        let ents = |text: &str| crate::analysis::analyze(text, &config).entities;
+        let texts: Vec<String> = (0..90).map(|i| generator.article(i).text).collect();
+        let mut index = EntityIndex::new(config.entities.clone());
+        for (d, t) in texts.iter().enumerate().take(80) {
+            index.update(d as DocId, ents(t));
+        }
+        let ids = |index: &EntityIndex| {
+            let mut ids: Vec<EntityId> = (0..90)
+                .flat_map(|d| index.doc_mentions(d))
+                .map(|m| m.1)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let check = |index: &EntityIndex| -> Vec<(EntityId, Arc<EntityInfo>)> {
+            let mut out = Vec::new();
+            for id in ids(index) {
+                let kept = index.entity(id);
+                let afresh = index.describe(id).map(|d| d.0);
+                assert_eq!(
+                    format!("{:?}", kept.as_deref()),
+                    format!("{afresh:?}"),
+                    "entity {id}"
+                );
+                out.extend(kept.map(|k| (id, k)));
+            }
+            out
+        };
+        let mut before = check(&index);
+        assert!(before.len() > 50, "{} entities", before.len());
+        let mut survived = 0;
+        let mut remade = 0;
+        // edits: articles added, removed, replaced by another's text, cut
+        // short, and a misspelt name joining a family
+        let edits: Vec<(DocId, Option<String>)> = vec![
+            (80, Some(texts[80].clone())),
+            (3, None),
+            (7, Some(texts[85].clone())),
+            (
+                12,
+                Some(texts[12][..texts[12].floor_char_boundary(texts[12].len() / 2)].to_string()),
+            ),
+            (
+                81,
+                Some("Vladimir Putinn met Alexandr Lukashenka in Minsk.".into()),
+            ),
+            (3, Some(texts[3].clone())),
+            (81, None),
+            (40, Some("Nothing of note happened.".into())),
+        ];
+        for (d, text) in edits {
+            match &text {
+                Some(t) => index.update(d, ents(t)),
+                None => index.remove(d),
+            }
+            let after = check(&index);
+            for (id, old) in &before {
+                if let Some((_, new)) = after.iter().find(|(i, _)| i == id) {
+                    if Arc::ptr_eq(old, new) {
+                        survived += 1;
+                    } else {
+                        remade += 1;
+                    }
+                }
+            }
+            before = after;
+        }
+        assert!(
+            survived > 100 && remade > 10,
+            "{survived} kept, {remade} made again"
+        );
+    }
+
+    /// The entities described ahead include the most mentioned one, and
+    /// each is a distinct entity with a description.
+    #[test]
+    fn most_mentioned_leads_with_the_most_mentioned() {
+        let sources = Sources::load(&default_source_dirs()).expect("generator sources");
+        let generator = Generator::new(sources, 120, 3);
+        let files = (0..120)
+            .map(|i| {
+                let a = generator.article(i);
+                (
+                    PathBuf::from("/gen").join(&a.path),
+                    Arc::from(a.text.as_str()),
+                )
+            })
+            .collect();
+        let corpus = Corpus::build(Config::default(), files);
+        let index = corpus.entity_index();
+        let mut count: FxHashMap<EntityId, usize> = FxHashMap::default();
+        for (d, _) in corpus.documents() {
+            for m in corpus.mentions(d) {
+                *count.entry(m.1).or_default() += 1;
+            }
+        }
+        let top = count
+            .iter()
+            .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)));
+        let (&top, &n) = top.expect("entities");
+        let ahead = index.most_mentioned(10);
+        assert_eq!(ahead.len(), 10, "{ahead:?}");
+        let mut distinct = ahead.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), ahead.len());
+        assert!(ahead.iter().all(|&id| index.entity(id).is_some()));
+        assert!(
+            ahead[..3].contains(&top),
+            "{top} ({n} mentions) not in {ahead:?}"
         );
     }
 }
