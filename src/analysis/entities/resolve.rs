@@ -1448,12 +1448,15 @@ mod tests {
     use crate::analysis::corpus::Corpus;
     use crate::bench::generate::{Generator, Sources, default_source_dirs};
 
-    /// Described on several threads, every entity reads as on one.
-    #[test]
-    fn entities_described_in_shares_read_as_described_whole() {
+    fn generator(articles: usize, seed: u64) -> Generator {
         let sources = Sources::load(&default_source_dirs()).expect("generator sources");
-        let generator = Generator::new(sources, 150, 5);
-        let files = (0..150)
+        Generator::new(sources, articles, seed)
+    }
+
+    /// A corpus of `articles` generated articles.
+    fn generated(articles: usize, seed: u64) -> Corpus {
+        let generator = generator(articles, seed);
+        let files = (0..articles)
             .map(|i| {
                 let a = generator.article(i);
                 (
@@ -1462,7 +1465,13 @@ mod tests {
                 )
             })
             .collect();
-        let corpus = Corpus::build(Config::default(), files);
+        Corpus::build(Config::default(), files)
+    }
+
+    /// Described on several threads, every entity reads as on one.
+    #[test]
+    fn entities_described_in_shares_read_as_described_whole() {
+        let corpus = generated(150, 5);
         let index = corpus.entity_index();
         let mut ids: Vec<u32> = corpus
             .documents()
@@ -1495,8 +1504,7 @@ mod tests {
     /// again.
     #[test]
     fn kept_descriptions_follow_edits() {
-        let sources = Sources::load(&default_source_dirs()).expect("generator sources");
-        let generator = Generator::new(sources, 90, 11);
+        let generator = generator(90, 11);
         let config = Config::default();
         let ents = |text: &str| crate::analysis::analyze(text, &config).entities;
         let texts: Vec<String> = (0..90).map(|i| generator.article(i).text).collect();
@@ -1576,18 +1584,7 @@ mod tests {
     /// each is a distinct entity with a description.
     #[test]
     fn most_mentioned_leads_with_the_most_mentioned() {
-        let sources = Sources::load(&default_source_dirs()).expect("generator sources");
-        let generator = Generator::new(sources, 120, 3);
-        let files = (0..120)
-            .map(|i| {
-                let a = generator.article(i);
-                (
-                    PathBuf::from("/gen").join(&a.path),
-                    Arc::from(a.text.as_str()),
-                )
-            })
-            .collect();
-        let corpus = Corpus::build(Config::default(), files);
+        let corpus = generated(120, 3);
         let index = corpus.entity_index();
         let mut count: FxHashMap<EntityId, usize> = FxHashMap::default();
         for (d, _) in corpus.documents() {
