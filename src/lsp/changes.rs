@@ -255,7 +255,15 @@ impl Step {
                 .into_iter()
                 .filter(|d| corpus.doc_id(d.path()).is_none())
                 .collect();
+            let indexed = fresh.len();
             corpus.upsert_incoming(fresh);
+            if indexed > 0 {
+                tracing::debug!(
+                    "{indexed} indexed documents installed in {:.1} ms, the corpus locked after {:.1} ms",
+                    locked_at.elapsed().as_secs_f64() * 1e3,
+                    (locked_at - analysed_at).as_secs_f64() * 1e3,
+                );
+            }
             for (path, res) in analysed {
                 match res {
                     Some(doc) => {
@@ -307,13 +315,14 @@ impl Step {
         let (edited, changed, removed) = match res {
             Ok(r) => r,
             Err(e) => {
-                tracing::error!("internal error while applying changes: {e}");
-                client
-                    .show_message(
-                        MessageType::ERROR,
-                        format!("claimlens: internal error while applying changes: {e}"),
-                    )
-                    .await;
+                if let Some(msg) = super::state::task_failed("applying changes", e) {
+                    client
+                        .show_message(
+                            MessageType::ERROR,
+                            format!("claimlens: internal error while applying changes: {msg}"),
+                        )
+                        .await;
+                }
                 (Vec::new(), Vec::new(), Vec::new())
             }
         };

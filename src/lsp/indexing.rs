@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tokio::sync::oneshot;
@@ -11,7 +12,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, ProgressToken};
 
 use super::changes::Change;
-use super::state::{Shared, client_answer};
+use super::state::{Shared, client_answer, task_failed};
 use crate::analysis::analyze;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
 use crate::analysis::corpus::Incoming;
@@ -48,7 +49,7 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
     } else {
         None
     };
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let cache = open_cache(&shared).await;
     let files = tokio::task::spawn_blocking(move || {
         let mut all: Vec<PathBuf> = roots.iter().flat_map(|r| workspace::discover(r)).collect();
@@ -77,19 +78,31 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
                 .collect::<Vec<_>>()
         })
     };
+    // where the time goes (logged at debug level): waiting for files to
+    // be read, for the corpus (an install holds it), and analysing
+    let (mut waited_files, mut waited_corpus, mut analysing) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut chunks = files.chunks(CHUNK).map(<[PathBuf]>::to_vec);
     let mut next = chunks.next().map(read_ahead);
     while let Some(reading) = next.take() {
         next = chunks.next().map(read_ahead);
-        let Ok(texts) = reading.await else {
-            tracing::error!("internal error while reading a chunk of files");
-            continue;
+        let asked = Instant::now();
+        let r = reading.await;
+        waited_files += asked.elapsed();
+        let texts = match r {
+            Ok(t) => t,
+            Err(e) => {
+                task_failed("reading a chunk of files", e);
+                continue;
+            }
         };
         let size = texts.len();
         let sh = shared.clone();
         let cache = cache.clone();
         let res = tokio::task::spawn_blocking(move || {
+            let asked = Instant::now();
             let cfg = sh.corpus.read().config().clone();
+            let locked = Instant::now();
             let cache = cache.filter(|c| c.is_for(&cfg));
             let read: Vec<_> = texts
                 .into_par_iter()
@@ -107,13 +120,18 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
                     Err(e) => Err((p, e)),
                 })
                 .collect();
-            read
+            (read, locked - asked, locked.elapsed())
         })
         .await;
-        let Ok(read) = res else {
-            tracing::error!("internal error while indexing a chunk of files");
-            continue;
+        let (read, waited, analysed) = match res {
+            Ok(r) => r,
+            Err(e) => {
+                task_failed("indexing a chunk of files", e);
+                continue;
+            }
         };
+        waited_corpus += waited;
+        analysing += analysed;
         let mut docs = Vec::with_capacity(read.len());
         for r in read {
             match r {
@@ -137,6 +155,10 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
     {
         tracing::debug!("analysis cache: every entry read, the file's bytes released");
     }
+    tracing::debug!(
+        "indexing: {waited_files:.2?} waiting for files, {waited_corpus:.2?} for the corpus, {analysing:.2?} analysing; all handed over after {:.2?}",
+        started.elapsed()
+    );
     report_unreadable(&shared, &client, problems).await;
     let (tx, rx) = oneshot::channel();
     shared.send(Change::Indexed {
@@ -165,7 +187,7 @@ const DESCRIBED_AHEAD: usize = 64;
 /// read lock, so an edit waits for one description at most.
 async fn describe_ahead(shared: Arc<Shared>) {
     let res = tokio::task::spawn_blocking(move || {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let ids = shared.corpus.read().most_mentioned(DESCRIBED_AHEAD);
         let mut mentions = 0;
         for &id in &ids {
@@ -180,9 +202,8 @@ async fn describe_ahead(shared: Arc<Shared>) {
         );
     })
     .await;
-    // cancelled when the server exits first: nothing was lost
-    if res.is_err_and(|e| e.is_panic()) {
-        tracing::error!("internal error while describing entities ahead");
+    if let Err(e) = res {
+        task_failed("describing entities ahead", e);
     }
 }
 
@@ -220,7 +241,7 @@ async fn open_cache(shared: &Arc<Shared>) -> Option<Arc<Cache>> {
             None
         }
         Err(e) => {
-            tracing::error!("internal error while opening the analysis cache: {e}");
+            task_failed("opening the analysis cache", e);
             None
         }
     }
@@ -248,7 +269,9 @@ async fn save_cache(shared: Arc<Shared>, cache: Arc<Cache>) {
     match res {
         Ok(Some(saved)) => cache::log_saved(&saved),
         Ok(None) => tracing::info!("analysis cache not saved: the configuration changed"),
-        Err(e) => tracing::error!("internal error while saving the analysis cache: {e}"),
+        Err(e) => {
+            task_failed("saving the analysis cache", e);
+        }
     }
 }
 
@@ -317,7 +340,7 @@ pub async fn reload_config(shared: &Arc<Shared>, client: &Client) -> bool {
             false
         }
         Err(e) => {
-            tracing::error!("internal error while loading configuration: {e}");
+            task_failed("loading the configuration", e);
             false
         }
     }

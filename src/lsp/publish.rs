@@ -263,7 +263,7 @@ pub async fn run(
         let (batch, skipped) = match batch {
             Ok(b) => b,
             Err(e) => {
-                tracing::error!("internal error while computing diagnostics: {e}");
+                super::state::task_failed("computing diagnostics", e);
                 continue;
             }
         };

@@ -293,11 +293,7 @@ impl Shared {
             Ok(v) => Ok(v),
             Err(e) => {
                 let msg = if e.is_panic() {
-                    let p = e.into_panic();
-                    p.downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "unknown panic".into())
+                    panic_message(e.into_panic())
                 } else {
                     "cancelled".into()
                 };
@@ -309,6 +305,30 @@ impl Shared {
                 })
             }
         }
+    }
+}
+
+/// What a panic carried, as text.
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Report a background task of the server's own (not a request) that ended
+/// without a value. A panic is an internal error: logged, and its message
+/// returned for the caller to show. A cancellation only means the runtime
+/// is shutting down (the client exited first): nothing is lost, so it is
+/// logged for debugging only and `None` is returned.
+pub fn task_failed(doing: &str, e: tokio::task::JoinError) -> Option<String> {
+    if e.is_panic() {
+        let msg = panic_message(e.into_panic());
+        tracing::error!("internal error while {doing}: {msg}");
+        Some(msg)
+    } else {
+        tracing::debug!("stopped while {doing}: the server is exiting");
+        None
     }
 }
 
