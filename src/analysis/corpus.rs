@@ -12,8 +12,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::claims::features::Features;
 use super::claims::index::DocTerms;
+use super::claims::similarity::Rated;
 use super::claims::{ClaimIndex, Link};
 use super::config::Config;
 use super::dates::Date;
@@ -768,7 +768,7 @@ pub struct ClaimMemo(std::cell::RefCell<MemoInner>);
 
 #[derive(Default)]
 struct MemoInner {
-    features: FxHashMap<u64, (Features, bool)>,
+    features: FxHashMap<u64, (Rated, bool)>,
     pairs: FxHashMap<(u64, u64), bool>,
 }
 
@@ -788,16 +788,15 @@ impl ClaimMemo {
         }
         for (p, k) in [(pa, a), (pb, b)] {
             if let std::collections::hash_map::Entry::Vacant(e) = m.features.entry(p) {
-                let mut f = Features::default();
-                let Some(clause) = claims.linkable_features(k, &mut f) else {
+                let Some(rated) = claims.linkable_rated(k) else {
                     return false;
                 };
-                e.insert((f, clause));
+                e.insert(rated);
             }
         }
         // in the key's order, so that either side asking gets one answer
         let (fa, fb) = (&m.features[&key.0], &m.features[&key.1]);
-        let v = claims.similar_features((&fa.0, fa.1), (&fb.0, fb.1));
+        let v = claims.similar_rated((&fa.0, fa.1), (&fb.0, fb.1));
         m.pairs.insert(key, v);
         v
     }

@@ -40,7 +40,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::features::Features;
 use super::normalize::{TermClass, TermId};
-use super::similarity::{self, Comparison};
+use super::similarity::{self, Comparison, Rated};
 use super::{DocClaims, Link, StatementClaims};
 use crate::analysis::entities::DocId;
 
@@ -452,7 +452,7 @@ impl ClaimIndex {
                 if !similarity::may_match(&f, &g) {
                     continue;
                 }
-                let c = similarity::compare(&f, &g, |t, cl| self.weight(t, cl));
+                let c = similarity::compare(&f, &g, |t| self.idf(t));
                 if c.score >= similarity::threshold(sx.is_clause() || sy.is_clause()) {
                     return true;
                 }
@@ -480,7 +480,7 @@ impl ClaimIndex {
             if !similarity::may_match(f, &g) {
                 continue;
             }
-            let c = similarity::compare(f, &g, |t, cl| self.weight(t, cl));
+            let c = similarity::compare(f, &g, |t| self.idf(t));
             if c.score >= similarity::mutual_threshold(me.is_clause() || st.is_clause())
                 && best.is_none_or(|(s, _)| c.score > s)
             {
@@ -675,24 +675,26 @@ impl ClaimIndex {
         Some(x ^ (x >> 29))
     }
 
-    /// Fill `out` with a statement's features, for [`ClaimIndex::similar_features`];
-    /// returns whether it is a clause, `None` for an unknown or unlinkable
-    /// statement.
-    pub fn linkable_features(&self, k: (DocId, u32), out: &mut Features) -> Option<bool> {
+    /// A statement's features with its terms' current rarities, for
+    /// [`ClaimIndex::similar_rated`], and whether it is a clause; `None` for
+    /// an unknown or unlinkable statement.
+    pub fn linkable_rated(&self, k: (DocId, u32)) -> Option<(Rated, bool)> {
         let s = self.stmt(k)?;
         if !s.linkable() {
             return None;
         }
         let clause = s.is_clause();
-        self.features(k, out);
-        Some(clause)
+        let mut features = Features::default();
+        self.features(k, &mut features);
+        let idf = features.terms.iter().map(|&(t, _)| self.idf(t)).collect();
+        Some((Rated { features, idf }, clause))
     }
 
-    /// [`ClaimIndex::similar`] on features already filled
-    /// ([`ClaimIndex::linkable_features`]), each with whether it is a
-    /// clause: no allocation.
-    pub fn similar_features(&self, a: (&Features, bool), b: (&Features, bool)) -> bool {
-        let c = similarity::compare(a.0, b.0, |t, cl| self.weight(t, cl));
+    /// [`ClaimIndex::similar`] on statements rated already
+    /// ([`ClaimIndex::linkable_rated`]), each with whether it is a clause:
+    /// no allocation and no lookup.
+    pub fn similar_rated(&self, a: (&Rated, bool), b: (&Rated, bool)) -> bool {
+        let c = similarity::compare_rated(a.0, b.0);
         c.score >= similarity::threshold(a.1 || b.1)
     }
 
@@ -704,12 +706,13 @@ impl ClaimIndex {
         let (mut fa, mut fb) = (Features::default(), Features::default());
         self.features(a, &mut fa);
         self.features(b, &mut fb);
-        Some(similarity::compare(&fa, &fb, |t, c| self.weight(t, c)))
+        Some(similarity::compare(&fa, &fb, |t| self.idf(t)))
     }
 
-    fn weight(&self, t: TermId, class: TermClass) -> f32 {
+    /// How rare a term is among the indexed statements.
+    fn idf(&self, t: TermId) -> f32 {
         let df = self.df.get(&t).copied().unwrap_or(0);
-        similarity::idf(df, self.n) * similarity::class_factor(class)
+        similarity::idf(df, self.n)
     }
 
     /// The distinct content terms of each sentence of a document.
@@ -917,7 +920,7 @@ impl ClaimIndex {
                 if !similarity::may_match(f, &g) {
                     continue;
                 }
-                let cmp = similarity::compare(f, &g, |t, cl| self.weight(t, cl));
+                let cmp = similarity::compare(f, &g, |t| self.idf(t));
                 if cmp.score >= similarity::mutual_threshold(me.is_clause() || st.is_clause()) {
                     out.push(Scored {
                         link: Link {

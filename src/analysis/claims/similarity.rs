@@ -130,26 +130,54 @@ pub fn may_match(a: &Features, b: &Features) -> bool {
 /// synonym match.
 const MAX_SENSES: usize = 64;
 
-/// Compare two statements given a term weight function.
-pub fn compare(
+/// A statement's features with the rarity of each of its terms, looked up
+/// once: one statement is compared with many when figures are judged, and
+/// the lookups (a map of every term's frequency, and a logarithm) were most
+/// of each comparison.
+#[derive(Clone, Debug, Default)]
+pub struct Rated {
+    pub features: Features,
+    /// The rarity ([`idf`]) of each term, in the order of `features.terms`.
+    pub idf: Vec<f32>,
+}
+
+/// Compare two statements given each term's rarity ([`idf`]); a term
+/// weighs its rarity times its class's factor ([`class_factor`]).
+pub fn compare(a: &Features, b: &Features, idf: impl Fn(TermId) -> f32) -> Comparison {
+    compare_by(a, b, |i| idf(a.terms[i].0), |j| idf(b.terms[j].0))
+}
+
+/// [`compare`] on statements whose terms' rarities were looked up already.
+pub fn compare_rated(a: &Rated, b: &Rated) -> Comparison {
+    compare_by(&a.features, &b.features, |i| a.idf[i], |j| b.idf[j])
+}
+
+/// [`compare`], given the rarity of the `i`th term of `a` and of `b`.
+fn compare_by(
     a: &Features,
     b: &Features,
-    weight: impl Fn(TermId, TermClass) -> f32,
+    idf_a: impl Fn(usize) -> f32,
+    idf_b: impl Fn(usize) -> f32,
 ) -> Comparison {
     let (mut wa, mut wb, mut shared) = (0f32, 0f32, 0f32);
     let mut shared_terms = 0usize;
     let mut shared_words = 0usize;
-    // the senses of the words one side has and the other lacks
-    let mut sa = [(0 as Concept, 0 as TermId); MAX_SENSES];
-    let mut sb = [(0 as Concept, 0 as TermId); MAX_SENSES];
+    // the senses of the words one side has and the other lacks, each with
+    // the word and its rarity
+    let mut sa = [(0 as Concept, 0 as TermId, 0f32); MAX_SENSES];
+    let mut sb = [(0 as Concept, 0 as TermId, 0f32); MAX_SENSES];
     let (mut na, mut nb) = (0usize, 0usize);
-    let senses = |t: TermId, class: TermClass, buf: &mut [(Concept, TermId)], n: &mut usize| {
+    let senses = |t: TermId,
+                  class: TermClass,
+                  idf: f32,
+                  buf: &mut [(Concept, TermId, f32)],
+                  n: &mut usize| {
         if class != TermClass::Word {
             return;
         }
         for &c in synonyms::concepts(t) {
             if *n < buf.len() {
-                buf[*n] = (c, t);
+                buf[*n] = (c, t, idf);
                 *n += 1;
             }
         }
@@ -169,7 +197,7 @@ pub fn compare(
         match (ta.get(i), tb.get(j)) {
             (Some(x), Some(y)) if x.0 == y.0 => {
                 let class = x.1.max(y.1);
-                let w = weight(x.0, class);
+                let w = idf_a(i) * class_factor(class);
                 wa += w;
                 wb += w;
                 shared += w;
@@ -183,23 +211,27 @@ pub fn compare(
                 j += 1;
             }
             (Some(x), Some(y)) if x.0 < y.0 => {
-                wa += unshared(x.1, weight(x.0, x.1));
-                senses(x.0, x.1, &mut sa, &mut na);
+                let r = idf_a(i);
+                wa += unshared(x.1, r * class_factor(x.1));
+                senses(x.0, x.1, r, &mut sa, &mut na);
                 i += 1;
             }
             (Some(_), Some(y)) => {
-                wb += unshared(y.1, weight(y.0, y.1));
-                senses(y.0, y.1, &mut sb, &mut nb);
+                let r = idf_b(j);
+                wb += unshared(y.1, r * class_factor(y.1));
+                senses(y.0, y.1, r, &mut sb, &mut nb);
                 j += 1;
             }
             (Some(x), None) => {
-                wa += unshared(x.1, weight(x.0, x.1));
-                senses(x.0, x.1, &mut sa, &mut na);
+                let r = idf_a(i);
+                wa += unshared(x.1, r * class_factor(x.1));
+                senses(x.0, x.1, r, &mut sa, &mut na);
                 i += 1;
             }
             (None, Some(y)) => {
-                wb += unshared(y.1, weight(y.0, y.1));
-                senses(y.0, y.1, &mut sb, &mut nb);
+                let r = idf_b(j);
+                wb += unshared(y.1, r * class_factor(y.1));
+                senses(y.0, y.1, r, &mut sb, &mut nb);
                 j += 1;
             }
             (None, None) => break,
@@ -213,8 +245,10 @@ pub fn compare(
     // the lighter word's weight; each word matches once
     if na > 0 && nb > 0 {
         let (sa, sb) = (&mut sa[..na], &mut sb[..nb]);
-        sa.sort_unstable();
-        sb.sort_unstable();
+        // by concept, then word: a word is a term once, with one rarity
+        let by_sense = |p: &(Concept, TermId, f32)| (p.0, p.1);
+        sa.sort_unstable_by_key(by_sense);
+        sb.sort_unstable_by_key(by_sense);
         let mut used: [TermId; 16] = [0; 16];
         let mut n_used = 0usize;
         let (mut i, mut j) = (0, 0);
@@ -223,9 +257,10 @@ pub fn compare(
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let (x, y) = (sa[i].1, sb[j].1);
+                    let ((_, x, rx), (_, y, ry)) = (sa[i], sb[j]);
                     if !used[..n_used].contains(&x) && !used[..n_used].contains(&y) {
-                        let w = weight(x, TermClass::Word).min(weight(y, TermClass::Word));
+                        let w = (rx * class_factor(TermClass::Word))
+                            .min(ry * class_factor(TermClass::Word));
                         shared += SYNONYM_CREDIT * w;
                         shared_terms += 1;
                         shared_words += 1;
