@@ -867,14 +867,21 @@ impl ClaimIndex {
             }
         }
         probes.sort_unstable_by_key(|p| p.0);
-        let mut acc: FxHashMap<Key, (u32, f32)> = FxHashMap::default();
+        // the rarest lists first, within the budget
         let mut read = 0usize;
-        for (len, list) in probes.iter() {
-            if read + len > PROBE_BUDGET {
+        probes.retain(|&(len, _)| {
+            let within = read + len <= PROBE_BUDGET;
+            if within {
+                read += len;
+            } else {
                 unprobed += 1;
-                continue;
             }
-            read += len;
+            within
+        });
+        // sized for every entry read: growing it was a third of the cost
+        let mut acc: FxHashMap<Key, (u32, f32)> =
+            FxHashMap::with_capacity_and_hasher(read, Default::default());
+        for (len, list) in probes.iter() {
             let rarity = similarity::idf(*len as u32, self.n.max(*len as u32));
             for &k in list.iter() {
                 let e = acc.entry(k).or_default();
@@ -907,6 +914,8 @@ impl ClaimIndex {
         }
         let mut out: Vec<Scored> = Vec::new();
         let mut g = Features::default();
+        // compared with every candidate: its rarities looked up once
+        let idf: Vec<f32> = f.terms.iter().map(|&(t, _)| self.idf(t)).collect();
         for c in self.candidates(key, f) {
             let Some(claims) = self.doc(c.0) else {
                 continue;
@@ -920,7 +929,7 @@ impl ClaimIndex {
                 if !similarity::may_match(f, &g) {
                     continue;
                 }
-                let cmp = similarity::compare(f, &g, |t| self.idf(t));
+                let cmp = similarity::compare_from(f, &idf, &g, |t| self.idf(t));
                 if cmp.score >= similarity::mutual_threshold(me.is_clause() || st.is_clause()) {
                     out.push(Scored {
                         link: Link {

@@ -152,6 +152,17 @@ pub fn compare_rated(a: &Rated, b: &Rated) -> Comparison {
     compare_by(&a.features, &b.features, |i| a.idf[i], |j| b.idf[j])
 }
 
+/// [`compare`] with the rarities of `a`'s terms looked up already
+/// (`idf_a`, in the order of its terms): one statement against many.
+pub fn compare_from(
+    a: &Features,
+    idf_a: &[f32],
+    b: &Features,
+    idf: impl Fn(TermId) -> f32,
+) -> Comparison {
+    compare_by(a, b, |i| idf_a[i], |j| idf(b.terms[j].0))
+}
+
 /// [`compare`], given the rarity of the `i`th term of `a` and of `b`.
 fn compare_by(
     a: &Features,
