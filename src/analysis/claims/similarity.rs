@@ -132,8 +132,8 @@ const MAX_SENSES: usize = 64;
 
 /// A statement's features with the rarity of each of its terms, looked up
 /// once: one statement is compared with many when figures are judged, and
-/// the lookups (a map of every term's frequency, and a logarithm) were most
-/// of each comparison.
+/// each lookup (a map of every term's frequency, and a logarithm) was paid
+/// again in every comparison.
 #[derive(Clone, Debug, Default)]
 pub struct Rated {
     pub features: Features,

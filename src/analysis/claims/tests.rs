@@ -123,6 +123,55 @@ fn translations_of_one_quote() {
     ));
 }
 
+/// Rarities looked up ahead (one statement compared with many, as when
+/// figures are judged or a claim's candidates scored) give exactly the
+/// comparison that looking each term up gives, sides and synonyms included.
+#[test]
+fn rated_comparisons_equal_looked_up_ones() {
+    use super::similarity::{compare, compare_from, compare_rated};
+    let c = Corpus::new(&[
+        "We are closely collaborating with our neighbours on import substitution of machine tools.",
+        "We cooperate closely with neighbouring states on the import substitution of machine tools.",
+        "No, we receive natural gas from fraternal Russia. We get natural gas from the fraternal Russia.",
+        "Are we able to defend our independence and sovereignty alone, without Russia?",
+    ]);
+    let mut rated = Vec::new();
+    for (doc, (_, st)) in c.docs.iter().enumerate() {
+        for i in 0..st.len() {
+            if let Some(r) = c.index.linkable_rated((doc as DocId, i as u32)) {
+                rated.push(r);
+            }
+        }
+    }
+    assert!(rated.len() > 10, "{} statements", rated.len());
+    let mut idf: rustc_hash::FxHashMap<u32, f32> = Default::default();
+    for (r, _) in &rated {
+        for (t, w) in r.features.terms.iter().zip(&r.idf) {
+            idf.insert(t.0, *w);
+        }
+    }
+    let look_up = |t: u32| idf[&t];
+    let mut similar = 0;
+    for (a, ca) in &rated {
+        for (b, cb) in &rated {
+            let plain = compare(&a.features, &b.features, look_up);
+            assert_eq!(compare_rated(a, b), plain);
+            assert_eq!(
+                compare_from(&a.features, &a.idf, &b.features, look_up),
+                plain
+            );
+            let linked = c.index.similar_rated((a, *ca), (b, *cb));
+            assert_eq!(
+                linked,
+                plain.score >= super::similarity::threshold(*ca || *cb)
+            );
+            similar += usize::from(linked);
+        }
+    }
+    // more than each statement with itself
+    assert!(similar > rated.len(), "{similar} similar pairs");
+}
+
 #[test]
 fn topic_or_common_words_are_not_the_same_claim() {
     assert!(!same_claim(
