@@ -686,7 +686,7 @@ impl ClaimIndex {
         let clause = s.is_clause();
         let mut features = Features::default();
         self.features(k, &mut features);
-        let idf = features.terms.iter().map(|&(t, _)| self.idf(t)).collect();
+        let idf = self.rarities(&features);
         Some((Rated { features, idf }, clause))
     }
 
@@ -713,6 +713,11 @@ impl ClaimIndex {
     fn idf(&self, t: TermId) -> f32 {
         let df = self.df.get(&t).copied().unwrap_or(0);
         similarity::idf(df, self.n)
+    }
+
+    /// How rare each of a statement's terms is, in the order of its terms.
+    fn rarities(&self, f: &Features) -> Vec<f32> {
+        f.terms.iter().map(|&(t, _)| self.idf(t)).collect()
     }
 
     /// The distinct content terms of each sentence of a document.
@@ -916,7 +921,7 @@ impl ClaimIndex {
         let mut out: Vec<Scored> = Vec::new();
         let mut g = Features::default();
         // compared with every candidate: its rarities looked up once
-        let idf: Vec<f32> = f.terms.iter().map(|&(t, _)| self.idf(t)).collect();
+        let idf = self.rarities(f);
         for c in self.candidates(key, f) {
             let Some(claims) = self.doc(c.0) else {
                 continue;

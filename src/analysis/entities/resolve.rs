@@ -693,6 +693,22 @@ impl EntityIndex {
         self.buckets.get(key).map(|b| b.version).unwrap_or(0)
     }
 
+    /// The buckets an answer was made from, each with its version now: the
+    /// answer stands while [`EntityIndex::still_current`] says so.
+    fn stamp(&self, read: Vec<String>) -> Vec<(String, u64)> {
+        read.into_iter()
+            .map(|b| {
+                let v = self.version(&b);
+                (b, v)
+            })
+            .collect()
+    }
+
+    /// Has none of the stamped buckets changed?
+    fn still_current(&self, stamps: &[(String, u64)]) -> bool {
+        stamps.iter().all(|(b, v)| self.version(b) == *v)
+    }
+
     /// Resolve a referent, recording the buckets read.
     fn resolve(&self, k: &Keys, read: &mut Vec<String>) -> Resolved {
         let shown_if = |r: Resolved| r;
@@ -977,7 +993,7 @@ impl EntityIndex {
         let entry = self.docs.get(&doc)?;
         let mut cache = entry.cache.lock();
         if let Some(c) = cache.as_ref()
-            && c.stamps.iter().all(|(k, v)| self.version(k) == *v)
+            && self.still_current(&c.stamps)
         {
             return Some(c.mentions.clone());
         }
@@ -1015,13 +1031,7 @@ impl EntityIndex {
                 readers.entry(k.clone()).or_default().insert(doc);
             }
         }
-        let stamps = read
-            .into_iter()
-            .map(|k| {
-                let v = self.version(&k);
-                (k, v)
-            })
-            .collect();
+        let stamps = self.stamp(read);
         let mentions = Arc::new(out);
         *cache = Some(Cached {
             stamps,
@@ -1118,7 +1128,7 @@ impl EntityIndex {
             ds.tick += 1;
             let tick = ds.tick;
             if let Some(d) = ds.kept.get_mut(&id)
-                && d.stamps.iter().all(|(b, v)| self.version(b) == *v)
+                && self.still_current(&d.stamps)
             {
                 d.asked = tick;
                 return Some(d.info.clone());
@@ -1126,14 +1136,9 @@ impl EntityIndex {
         }
         let (info, read) = self.describe(id)?;
         let info = Arc::new(info);
-        let stamps = read
-            .into_iter()
-            .map(|b| {
-                let v = self.version(&b);
-                (b, v)
-            })
-            .collect();
-        self.descriptions.lock().keep(id, stamps, info.clone());
+        self.descriptions
+            .lock()
+            .keep(id, self.stamp(read), info.clone());
         Some(info)
     }
 
