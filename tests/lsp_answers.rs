@@ -830,6 +830,37 @@ fn watched_file_events_from_the_client_create_and_remove_conflicts() {
     );
 }
 
+#[test]
+fn figures_of_articles_months_apart_are_compared_only_when_asked() {
+    // event folders named by date, 80 days apart
+    let a_text = oil_article("Lukashenko on energy", "25 million tonnes");
+    let b_text = oil_article_b("24 million tonnes");
+    let dir = corpus(&[
+        ("2019-03-01-talks/a.txt", &a_text),
+        ("2019-05-20-talks/b.txt", &b_text),
+    ]);
+    let a = dir.path().join("2019-03-01-talks/a.txt");
+    let b = dir.path().join("2019-05-20-talks/b.txt");
+    let s = Server::start(Start::new(dir.path()));
+    assert_eq!(s.diagnostics_with_code(&a, FIGURE), Some(vec![]));
+    assert_eq!(s.diagnostics_with_code(&b, FIGURE), Some(vec![]));
+
+    // the project file widens the window to any dates
+    let toml = dir.path().join("claimlens.toml");
+    std::fs::write(&toml, "[figures]\nwithin_days = 0\n").unwrap();
+    wait_conflicts(&s, &a, 1, "a conflict in a.txt once any dates compare");
+    wait_conflicts(&s, &b, 1, "a conflict in b.txt once any dates compare");
+    std::fs::write(&toml, "[figures]\nwithin_days = 60\n").unwrap();
+    wait_conflicts(&s, &a, 0, "a.txt silent: 80 days apart, window 60");
+    wait_conflicts(&s, &b, 0, "b.txt silent: 80 days apart, window 60");
+
+    // a date in the text wins over the folder's: now 3 days apart
+    let dated = b_text.replacen('\n', "\n\nMarch 4, 2019\n\n", 1);
+    std::fs::write(&b, &dated).unwrap();
+    wait_conflicts(&s, &a, 1, "a conflict in a.txt: b.txt is dated March 4");
+    wait_conflicts(&s, &b, 1, "a conflict in b.txt: it is dated March 4");
+}
+
 // ------------------------------------------------------------ sample corpus
 
 const OIL_01: &str = "01-belarus-cannot-do-without-russia.txt";

@@ -14,6 +14,9 @@
 //! [limits]
 //! max_file_bytes = 10_000_000
 //!
+//! [figures]
+//! within_days = 30               # 0: compare articles of any dates
+//!
 //! [[figures.keep]]               # written by the "keep as is" code action
 //! file = "interviews/2025-03-13.txt"
 //! text = "24 million tonnes"
@@ -31,12 +34,20 @@ pub const FILE_NAME: &str = "claimlens.toml";
 /// Default limit above which a file is skipped (bytes).
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Default for [`Config::figures_within_days`].
+pub const DEFAULT_FIGURES_WITHIN_DAYS: u32 = 30;
+
 /// The effective configuration of a corpus.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub entities: EntityConfig,
     pub kept_figures: Vec<KeptFigure>,
     pub max_file_bytes: u64,
+    /// Figures of two articles whose own dates (complete enough to place
+    /// them in time) lie more than this many days apart are not compared:
+    /// they report two moments, not two versions of one. `None`: any dates.
+    /// An article without a date is compared with every other.
+    pub figures_within_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -45,6 +56,7 @@ impl Default for Config {
             entities: EntityConfig::default(),
             kept_figures: Vec::new(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            figures_within_days: Some(DEFAULT_FIGURES_WITHIN_DAYS),
         }
     }
 }
@@ -94,13 +106,17 @@ pub struct Limits {
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Figures {
+    /// Compare figures of articles dated at most this many days apart (0:
+    /// any dates); see [`Config::figures_within_days`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<u32>,
     #[serde(default)]
     pub keep: Vec<KeptFigure>,
 }
 
 impl Figures {
     fn is_empty(&self) -> bool {
-        self.keep.is_empty()
+        self.keep.is_empty() && self.within_days.is_none()
     }
 }
 
@@ -187,6 +203,9 @@ impl Config {
             if let Some(max) = f.limits.as_ref().and_then(|l| l.max_file_bytes) {
                 cfg.max_file_bytes = max;
             }
+            if let Some(days) = f.figures.within_days {
+                cfg.figures_within_days = (days > 0).then_some(days);
+            }
         }
         cfg
     }
@@ -217,6 +236,9 @@ names = ["Full Article"]
 [limits]
 max_file_bytes = 1000
 
+[figures]
+within_days = 7
+
 [[figures.keep]]
 file = "a.txt"
 text = "24 million tonnes"
@@ -230,9 +252,18 @@ text = "24 million tonnes"
         assert_eq!(cfg.entities.exclude, vec!["Full Article"]);
         assert_eq!(cfg.max_file_bytes, 1000);
         assert_eq!(cfg.kept_figures[0].text, "24 million tonnes");
+        assert_eq!(cfg.figures_within_days, Some(7));
         // round trip
         let again = ProjectFile::parse(&f.to_toml(), "x").unwrap();
         assert_eq!(again.entities.len(), 2);
+        assert_eq!(again.figures.within_days, Some(7));
+        // 0 compares articles of any dates; absent keeps the default
+        let any = ProjectFile::parse("[figures]\nwithin_days = 0\n", "x").unwrap();
+        assert_eq!(Config::from_files([&any]).figures_within_days, None);
+        assert_eq!(
+            Config::from_files([&ProjectFile::default()]).figures_within_days,
+            Some(DEFAULT_FIGURES_WITHIN_DAYS)
+        );
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub struct StatementRef {
     pub statement: u32,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Corpus {
     config: Config,
     docs: Vec<Option<Document>>,
@@ -99,12 +99,23 @@ pub struct Corpus {
     table: std::sync::OnceLock<Prepared>,
 }
 
+impl Default for Corpus {
+    fn default() -> Corpus {
+        Corpus::new(Config::default())
+    }
+}
+
 impl Corpus {
     pub fn new(config: Config) -> Corpus {
         Corpus {
             entities: EntityIndex::new(config.entities.clone()),
+            figures: FigureIndex::within(config.figures_within_days),
             config,
-            ..Corpus::default()
+            docs: Vec::new(),
+            by_path: FxHashMap::default(),
+            free: Vec::new(),
+            claims: ClaimIndex::default(),
+            table: std::sync::OnceLock::new(),
         }
     }
 
@@ -136,6 +147,7 @@ impl Corpus {
     pub fn set_config(&mut self, config: Config) {
         self.forget_judged();
         self.entities.set_config(config.entities.clone());
+        self.figures.set_window(config.figures_within_days);
         self.config = config;
     }
 
@@ -250,7 +262,7 @@ impl Corpus {
         let mut rest = Vec::with_capacity(n);
         for f in filings {
             keys.push((f.id, f.keys));
-            rest.push((f.id, f.rank, f.terms, f.figures, f.hashes));
+            rest.push((f.id, f.rank, f.when, f.terms, f.figures, f.hashes));
         }
         let entities = move || {
             for (id, k) in keys {
@@ -258,9 +270,9 @@ impl Corpus {
             }
         };
         let others = move || {
-            for (id, rank, terms, figs, hashes) in rest {
+            for (id, rank, when, terms, figs, hashes) in rest {
                 claim_index.insert_terms(id, rank, terms);
-                figure_index.insert_quiet(id, rank, figs, hashes);
+                figure_index.insert_quiet(id, rank, when, figs, hashes);
             }
         };
         if n < ON_TWO_THREADS {
@@ -303,6 +315,12 @@ impl Corpus {
             }
         };
         let figures = analysis.figures.clone();
+        // the text's own date, else one in the path (archives name files
+        // and event folders by date)
+        let when = analysis
+            .date
+            .and_then(Date::day_range)
+            .or_else(|| super::dates::path_date(&path.to_string_lossy()).and_then(Date::day_range));
         self.docs[id as usize] = Some(Document {
             path,
             text,
@@ -314,6 +332,7 @@ impl Corpus {
             rank,
             keys: filed,
             terms,
+            when,
             figures,
             hashes,
         }
@@ -326,7 +345,9 @@ impl Corpus {
         let f = self.place(doc);
         self.entities.update_keyed(f.id, f.keys);
         self.claims.insert_terms(f.id, f.rank, f.terms);
-        let mut changed = self.figures.update(f.id, f.rank, f.figures, f.hashes);
+        let mut changed = self
+            .figures
+            .update(f.id, f.rank, f.when, f.figures, f.hashes);
         changed.push(f.id);
         changed.sort_unstable();
         changed.dedup();
@@ -695,6 +716,9 @@ struct Filing {
     rank: u64,
     keys: DocKeys,
     terms: DocTerms,
+    /// The article's own date, as day numbers (figures of articles far
+    /// apart in time are not compared).
+    when: figures::Published,
     figures: Arc<Vec<Figure>>,
     hashes: Vec<u64>,
 }

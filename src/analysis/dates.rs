@@ -89,6 +89,41 @@ impl fmt::Display for Date {
     }
 }
 
+/// A date written in a file's path as `YYYY-MM-DD` (or with `_`), as
+/// archives name articles and event folders ("2020-08-04-beirut-port-
+/// explosion/b92.txt", "2019/01/2019-01-15-talks.txt"): the last one, so a
+/// file's own name wins over its folders'. Digits around it make it
+/// something else (an id).
+pub fn path_date(path: &str) -> Option<Date> {
+    let b = path.as_bytes();
+    let digits = |i: usize, n: usize| -> Option<u32> {
+        let s = b.get(i..i + n)?;
+        s.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s.iter().fold(0, |v, d| v * 10 + u32::from(d - b'0')))
+    };
+    (0..b.len().saturating_sub(9)).rev().find_map(|i| {
+        let sep = b[i + 4];
+        if !matches!(sep, b'-' | b'_')
+            || b[i + 7] != sep
+            || (i > 0 && b[i - 1].is_ascii_digit())
+            || b.get(i + 10).is_some_and(u8::is_ascii_digit)
+        {
+            return None;
+        }
+        let (y, m, d) = (digits(i, 4)?, digits(i + 5, 2)?, digits(i + 8, 2)?);
+        let (y, m, d) = (
+            i32::try_from(y).ok()?,
+            u8::try_from(m).ok()?,
+            u8::try_from(d).ok()?,
+        );
+        ((1800..=2200).contains(&y)
+            && (1..=12).contains(&m)
+            && (1..=days_in_month(y, m)).contains(&d))
+        .then(|| Date::ymd(y, m, d))
+    })
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
 /// algorithm).
 pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
@@ -587,6 +622,27 @@ mod tests {
             None
         );
         assert_eq!(article_date("No date here at all."), None);
+    }
+
+    #[test]
+    fn path_dates() {
+        assert_eq!(
+            path_date("corpus/2020-08-04-beirut-port-explosion/b92_victims.txt"),
+            Some(Date::ymd(2020, 8, 4))
+        );
+        // the file's own date wins over its folder's
+        assert_eq!(
+            path_date("/a/2019-12-07-talks/2019_12_09-follow-up.txt"),
+            Some(Date::ymd(2019, 12, 9))
+        );
+        assert_eq!(path_date("x/2019-02-30-no-such-day.txt"), None);
+        assert_eq!(path_date("x/2019-13-01-no-such-month.txt"), None);
+        assert_eq!(path_date("x/12019-01-01.txt"), None);
+        assert_eq!(path_date("x/2019-01-011.txt"), None);
+        assert_eq!(path_date("x/2019-01_01.txt"), None);
+        assert_eq!(path_date("seeds/000_5c151fb9312706bf.txt"), None);
+        assert_eq!(path_date("é/2019-01-01"), Some(Date::ymd(2019, 1, 1)));
+        assert_eq!(path_date(""), None);
     }
 
     #[test]

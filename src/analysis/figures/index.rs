@@ -24,7 +24,8 @@
 //!   million tonnes") still meets some of the copies giving "25".
 //!
 //! At most `2 × (VALUE_RADIUS + SAMPLE_RADIUS)` figures are checked per
-//! figure, so [`FigureIndex::conflicts`] costs a constant per figure and
+//! figure and bucket (a figure is in one bucket, or three: see "Time"
+//! below), so [`FigureIndex::conflicts`] costs a constant per figure and
 //! diagnosing a whole corpus is near-linear.
 //!
 //! What it trades: while a bucket holds at most `2 × VALUE_RADIUS + 1`
@@ -46,6 +47,21 @@
 //! on document ids, positions or the order of edits: an index built edit by
 //! edit answers as one built at once, and typing that leaves a figure's
 //! signature alone leaves its neighbourhoods alone.
+//!
+//! # Time
+//!
+//! Two articles published far apart report two moments, not two versions
+//! of one: with a window of `w` days ([`FigureIndex::within`]), figures of
+//! documents whose own dates lie more than `w` days apart are neither
+//! compared nor neighbours' concern. A bucket of a recurring sentence in an
+//! archive holds years of values, and the figures near in value are mostly
+//! of other years; so a dated figure is also indexed in two *period*
+//! buckets of its key — the periods of `w` days numbered `p` and `p + 1`,
+//! where its date falls in period `p` — and any two figures dated at most
+//! `w` days apart share at least one (their periods differ by at most
+//! one). Its neighbours there are figures of its own weeks. An undated
+//! figure, or one whose date is a month or a year, is in the key's bucket
+//! only, where every figure of the key is, as without a window.
 //!
 //! An edit inserting or removing a figure changes the neighbourhoods of the
 //! figures within the radius of it in either order, each gaining (or
@@ -88,6 +104,46 @@ fn key_of(f: &Figure) -> Option<Key> {
     h.write_u8(0xff);
     h.write(thing.as_bytes());
     Some(h.finish())
+}
+
+/// When a document was published: the first and last day numbers its own
+/// date covers ([`crate::analysis::dates::Date::day_range`]), if it has one
+/// with a year.
+pub type Published = Option<(i64, i64)>;
+
+/// The buckets a figure is indexed in: its key's, then, when its document's
+/// date is one day and a window is set, the two period buckets (see the
+/// module documentation).
+fn keys_of(f: &Figure, when: Published, window: Option<u32>) -> impl Iterator<Item = Key> + use<> {
+    let base = indexed_key(f);
+    let period = match (base, when, window) {
+        (Some(_), Some((lo, hi)), Some(w)) if lo == hi && w > 0 => Some(lo.div_euclid(w as i64)),
+        _ => None,
+    };
+    base.into_iter().chain(
+        period
+            .into_iter()
+            .flat_map(|p| [p, p + 1])
+            .zip(base)
+            .map(|(p, k)| {
+                let mut h = FxHasher::default();
+                h.write_u64(k);
+                h.write_i64(p);
+                h.finish()
+            }),
+    )
+}
+
+/// Are two documents' dates at most `window` days apart (or is either
+/// unknown, or no window set)?
+fn near_in_time(a: Published, b: Published, window: Option<u32>) -> bool {
+    match (a, b, window) {
+        (Some((alo, ahi)), Some((blo, bhi)), Some(w)) => {
+            let gap = (blo - ahi).max(alo - bhi).max(0);
+            gap <= w as i64
+        }
+        _ => true,
+    }
 }
 
 /// A figure is compared with this many figures of its bucket on either side
@@ -185,11 +241,15 @@ pub struct FigureIndex {
     /// Each document's figures as indexed (see [`FigureIndex::update`]).
     docs: FxHashMap<DocId, Indexed>,
     buckets: FxHashMap<Key, Bucket>,
+    /// Compare figures of documents dated at most this many days apart
+    /// (`None`: any dates).
+    window: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
 struct Indexed {
     rank: u64,
+    when: Published,
     figures: Arc<Vec<Figure>>,
     /// Per figure, its place in the hash order (see [`signatures`]).
     hashes: Vec<u64>,
@@ -353,17 +413,20 @@ impl FigureIndex {
         &mut self,
         doc: DocId,
         rank: u64,
+        when: Published,
         figures: Arc<Vec<Figure>>,
         hashes: Vec<u64>,
     ) -> Vec<DocId> {
         debug_assert_eq!(figures.len(), hashes.len());
         let mut touched = Vec::new();
+        // a new date changes every comparison: all of it goes and comes back
         let old = match self.docs.get(&doc) {
-            Some(old) if old.rank == rank => old.clone(),
+            Some(old) if old.rank == rank && old.when == when => old.clone(),
             _ => {
                 self.remove_inner(doc, &mut touched);
                 Indexed {
                     rank,
+                    when,
                     figures: Arc::new(Vec::new()),
                     hashes: Vec::new(),
                 }
@@ -389,20 +452,24 @@ impl FigureIndex {
                 continue;
             }
             let at = by_hash(rank, doc, j as u32, h);
-            self.neighbours_changed(k, doc, f, at, &mut touched);
-            self.unindex(k, f, at);
+            for k in keys_of(f, when, self.window) {
+                self.neighbours_changed(k, doc, f, at, &mut touched);
+                self.unindex(k, f, at);
+            }
         }
         // figures that stayed: same places (same hash), new indices
         for &(j, i) in &kept {
             let f = &figures[i as usize];
-            let Some(k) = indexed_key(f) else { continue };
-            self.unindex(k, f, by_hash(rank, doc, j, old.hashes[j as usize]));
-            self.index(k, f, by_hash(rank, doc, i, hashes[i as usize]));
+            for k in keys_of(f, when, self.window) {
+                self.unindex(k, f, by_hash(rank, doc, j, old.hashes[j as usize]));
+                self.index(k, f, by_hash(rank, doc, i, hashes[i as usize]));
+            }
         }
         self.docs.insert(
             doc,
             Indexed {
                 rank,
+                when,
                 figures: figures.clone(),
                 hashes: hashes.clone(),
             },
@@ -412,10 +479,11 @@ impl FigureIndex {
             if stays[i] {
                 continue;
             }
-            let Some(k) = indexed_key(f) else { continue };
             let at = by_hash(rank, doc, i as u32, hashes[i]);
-            self.index(k, f, at);
-            self.neighbours_changed(k, doc, f, at, &mut touched);
+            for k in keys_of(f, when, self.window) {
+                self.index(k, f, at);
+                self.neighbours_changed(k, doc, f, at, &mut touched);
+            }
         }
         finish(touched, doc)
     }
@@ -427,25 +495,61 @@ impl FigureIndex {
         &mut self,
         doc: DocId,
         rank: u64,
+        when: Published,
         figures: Arc<Vec<Figure>>,
         hashes: Vec<u64>,
     ) {
         if self.docs.contains_key(&doc) {
-            self.update(doc, rank, figures, hashes);
+            self.update(doc, rank, when, figures, hashes);
             return;
         }
         for (i, f) in figures.iter().enumerate() {
-            let Some(k) = indexed_key(f) else { continue };
-            self.index(k, f, by_hash(rank, doc, i as u32, hashes[i]));
+            for k in keys_of(f, when, self.window) {
+                self.index(k, f, by_hash(rank, doc, i as u32, hashes[i]));
+            }
         }
         self.docs.insert(
             doc,
             Indexed {
                 rank,
+                when,
                 figures,
                 hashes,
             },
         );
+    }
+
+    /// An empty index comparing figures of documents dated at most `days`
+    /// apart (`None`: any dates).
+    pub fn within(days: Option<u32>) -> FigureIndex {
+        FigureIndex {
+            window: days,
+            ..FigureIndex::default()
+        }
+    }
+
+    /// Change the window, indexing every document again when it changes.
+    pub fn set_window(&mut self, days: Option<u32>) {
+        if self.window == days {
+            return;
+        }
+        let docs = std::mem::take(&mut self.docs);
+        self.buckets.clear();
+        self.window = days;
+        let mut docs: Vec<_> = docs.into_iter().collect();
+        docs.sort_unstable_by_key(|(d, _)| *d);
+        for (d, x) in docs {
+            self.insert_quiet(d, x.rank, x.when, x.figures, x.hashes);
+        }
+    }
+
+    /// Are the dates of documents `a` and `b` near enough to compare their
+    /// figures?
+    fn near(&self, a: DocId, b: DocId) -> bool {
+        self.window.is_none() || {
+            let when = |d: DocId| self.docs.get(&d).and_then(|x| x.when);
+            near_in_time(when(a), when(b), self.window)
+        }
     }
 
     pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
@@ -459,11 +563,12 @@ impl FigureIndex {
             return;
         };
         for (i, f) in old.figures.iter().enumerate() {
-            let Some(k) = indexed_key(f) else { continue };
             let at = by_hash(old.rank, doc, i as u32, old.hashes[i]);
-            // while it is still there: its neighbours lose it
-            self.neighbours_changed(k, doc, f, at, touched);
-            self.unindex(k, f, at);
+            for k in keys_of(f, old.when, self.window) {
+                // while it is still there: its neighbours lose it
+                self.neighbours_changed(k, doc, f, at, touched);
+                self.unindex(k, f, at);
+            }
         }
         self.docs.remove(&doc);
     }
@@ -546,9 +651,11 @@ impl FigureIndex {
                 // entries into the other side
                 let edge = other
                     .get(r - i - 1)
-                    .filter(|x| x.doc != g.doc)
+                    .filter(|x| x.doc != g.doc && self.near(g.doc, x.doc))
                     .and_then(|x| self.figure_at(*x));
-                if might_conflict(gf, e) || edge.is_some_and(|x| might_conflict(gf, x)) {
+                if (self.near(g.doc, doc) && might_conflict(gf, e))
+                    || edge.is_some_and(|x| might_conflict(gf, x))
+                {
                     touched.push(g.doc);
                 }
             }
@@ -627,7 +734,7 @@ impl FigureIndex {
                 let same = |x: (DocId, u32), y: (DocId, u32)| same_claim(m, x, y);
                 let mut out = Vec::new();
                 let mut judge = |a: ByHash, c: ByHash| {
-                    if a.doc == c.doc {
+                    if a.doc == c.doc || !self.near(a.doc, c.doc) {
                         return;
                     }
                     let (Some(fa), Some(fc)) = (self.figure_at(a), self.figure_at(c)) else {
@@ -723,10 +830,6 @@ impl FigureIndex {
         f: &Figure,
         mut visit: impl FnMut(DocId, u32, &Figure),
     ) {
-        let Some(k) = indexed_key(f) else { return };
-        let Some(b) = self.buckets.get(&k) else {
-            return;
-        };
         let Some(&h) = indexed.hashes.get(figure as usize) else {
             return;
         };
@@ -735,12 +838,18 @@ impl FigureIndex {
             value: value_bits(f.value),
             at,
         };
-        let (before, after) = around(&b.by_value, &v, VALUE_RADIUS);
-        let mut near: Vec<ByHash> = before.iter().chain(&after).map(|x| x.at).collect();
-        let (before, after) = around(&b.by_hash, &at, SAMPLE_RADIUS);
-        near.extend(before);
-        near.extend(after);
-        near.retain(|x| x.doc != doc);
+        let mut near: Vec<ByHash> = Vec::new();
+        for k in keys_of(f, indexed.when, self.window) {
+            let Some(b) = self.buckets.get(&k) else {
+                continue;
+            };
+            let (before, after) = around(&b.by_value, &v, VALUE_RADIUS);
+            near.extend(before.iter().chain(&after).map(|x| x.at));
+            let (before, after) = around(&b.by_hash, &at, SAMPLE_RADIUS);
+            near.extend(before);
+            near.extend(after);
+        }
+        near.retain(|x| x.doc != doc && self.near(doc, x.doc));
         near.sort_unstable_by_key(|x| (x.doc, x.figure));
         near.dedup();
         for x in near {

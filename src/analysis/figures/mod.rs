@@ -29,7 +29,7 @@ pub mod numbers;
 pub mod render;
 pub mod units;
 
-pub use index::{Conflict, FigureIndex, SameClaim, signatures};
+pub use index::{Conflict, FigureIndex, Published, SameClaim, signatures};
 pub use interval::Qualifier;
 pub use units::Dim;
 

@@ -291,6 +291,17 @@ fn describe_gives_value_and_interval() {
 /// Index (or re-index) `text` as document `doc`, its statements
 /// fingerprinted by their text as a corpus fingerprints them by their words.
 fn put(ix: &mut FigureIndex, doc: DocId, rank: u64, text: &str) -> Vec<DocId> {
+    put_dated(ix, doc, rank, None, text)
+}
+
+/// [`put`] for a document published on day number `day`.
+fn put_dated(
+    ix: &mut FigureIndex,
+    doc: DocId,
+    rank: u64,
+    day: Option<i64>,
+    text: &str,
+) -> Vec<DocId> {
     let mut toks = tokenize(text);
     let sents = sentences::split(text, &mut toks);
     let stmts = statements::segment(text, &toks, &sents);
@@ -302,7 +313,13 @@ fn put(ix: &mut FigureIndex, doc: DocId, rank: u64, text: &str) -> Vec<DocId> {
         s.span.of(text).hash(&mut h);
         Some(h.finish())
     });
-    ix.update(doc, rank, std::sync::Arc::new(fs), hashes)
+    ix.update(
+        doc,
+        rank,
+        day.map(|d| (d, d)),
+        std::sync::Arc::new(fs),
+        hashes,
+    )
 }
 
 const OIL_25: &str = "Belarus president said: \"Power industry. Are we producing gas? No, we \
@@ -546,7 +563,13 @@ fn random_documents_never_panic() {
             }
         }
         let hashes = signatures(&fs, &text, |st| Some(st as u64));
-        ix.update(doc % 50, (doc % 50) as u64, std::sync::Arc::new(fs), hashes);
+        ix.update(
+            doc % 50,
+            (doc % 50) as u64,
+            None,
+            std::sync::Arc::new(fs),
+            hashes,
+        );
         let _ = ix.conflicts(doc % 50, &never);
         let _ = crate::analysis::dates::article_date(&text);
     }
@@ -958,20 +981,106 @@ fn ranked_conflicts(
     out
 }
 
+fn yes(_: (u32, u32), _: (u32, u32)) -> bool {
+    true
+}
+
+fn others(ix: &FigureIndex, doc: DocId) -> Vec<DocId> {
+    let mut v: Vec<DocId> = ix
+        .conflicts(doc, &yes)
+        .into_iter()
+        .flat_map(|c| c.others.into_iter().map(|(d, _)| d))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+#[test]
+fn figures_of_articles_far_apart_in_time_are_not_compared() {
+    let mut ix = FigureIndex::within(Some(30));
+    put_dated(&mut ix, 1, 1, Some(18_000), OIL_25);
+    // 40 days later: another moment, not another version
+    assert!(put_dated(&mut ix, 2, 2, Some(18_040), OIL_24).is_empty());
+    assert!(others(&ix, 1).is_empty());
+    assert!(ix.same_quantity(2, 0, &yes).is_empty());
+    // an undated article is compared with every other
+    assert_eq!(put_dated(&mut ix, 3, 3, None, OIL_24), vec![1]);
+    assert_eq!(others(&ix, 1), vec![3]);
+    assert_eq!(others(&ix, 3), vec![1]);
+    assert!(others(&ix, 2).is_empty());
+    // moving the second article's date near the first's names the first
+    // and makes the conflict; 30 days apart is still near
+    assert_eq!(put_dated(&mut ix, 2, 2, Some(18_030), OIL_24), vec![1]);
+    assert_eq!(others(&ix, 1), vec![2, 3]);
+    assert_eq!(others(&ix, 2), vec![1]);
+    // and back out of reach
+    assert_eq!(put_dated(&mut ix, 2, 2, Some(18_031), OIL_24), vec![1]);
+    assert_eq!(others(&ix, 1), vec![3]);
+    // without a window every date is compared; changing the window gives
+    // what an index built with it gives
+    ix.set_window(None);
+    assert_eq!(others(&ix, 1), vec![2, 3]);
+    ix.set_window(Some(30));
+    assert_eq!(others(&ix, 1), vec![3]);
+}
+
+/// Two reports of one day disagreeing, among many figures of the same key
+/// from other years whose values lie between theirs: without a window they
+/// are too far apart in value order to be neighbours; with one they share a
+/// period bucket, where they are.
+#[test]
+fn a_window_finds_disagreements_among_other_years_values() {
+    let text = |v: &str| OIL_25.replace("25 million", &format!("{v} million"));
+    let build = |window: Option<u32>| {
+        let mut ix = FigureIndex::within(window);
+        for i in 0..1000u32 {
+            // other years, one per 100 days: never within 30 days of another
+            let v = format!("24.{:03}", i + 1);
+            put_dated(
+                &mut ix,
+                10 + i,
+                u64::from(i) * 7919 + 11,
+                Some(20_000 + 100 * i64::from(i)),
+                &text(&v),
+            );
+        }
+        put_dated(&mut ix, 1, 1, Some(10_000), &text("24"));
+        put_dated(&mut ix, 2, 2, Some(10_001), &text("25"));
+        ix
+    };
+    let windowed = build(Some(30));
+    assert_eq!(others(&windowed, 1), vec![2]);
+    assert_eq!(others(&windowed, 2), vec![1]);
+    // the other years' figures conflict with nobody within 30 days
+    assert!(others(&windowed, 500).is_empty());
+    let open = build(None);
+    assert!(!others(&open, 1).contains(&2), "{:?}", others(&open, 1));
+}
+
 /// A bucket far larger than the neighbourhoods: answers still do not
 /// depend on ids, arrival order or history, conflicts are symmetric, and
 /// every update names (at least) the documents whose conflicts changed.
 #[test]
 fn bounded_neighbourhoods_are_order_free_symmetric_and_updates_name_what_changed() {
+    bounded_neighbourhoods(None, &|_| None);
+    // dated articles, some near each other and some far, some undated: a
+    // figure is in its key's bucket and two period buckets
+    bounded_neighbourhoods(Some(30), &|i| {
+        (!i.is_multiple_of(7)).then_some(18_000 + (i % 10) as i64 * 20)
+    });
+}
+
+fn bounded_neighbourhoods(window: Option<u32>, day: &dyn Fn(usize) -> Option<i64>) {
     use super::index::{SAMPLE_RADIUS, VALUE_RADIUS};
     let n = 300usize;
     let text = |i: usize| if i.is_multiple_of(3) { OIL_24 } else { OIL_25 };
     let rank = |i: usize| (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     // A: ids in order, loaded at once
-    let mut a = FigureIndex::default();
+    let mut a = FigureIndex::within(window);
     let docs_a: Vec<(DocId, u64)> = (0..n).map(|i| (i as DocId, rank(i))).collect();
     for &(d, r) in &docs_a {
-        put(&mut a, d, r, text(d as usize));
+        put_dated(&mut a, d, r, day(d as usize), text(d as usize));
     }
     let want = ranked_conflicts(&a, &docs_a);
     assert!(
@@ -991,11 +1100,11 @@ fn bounded_neighbourhoods_are_order_free_symmetric_and_updates_name_what_changed
     }
     // B: ids reversed, loaded in reverse, with a history; after every step
     // the documents whose conflicts changed are among those named
-    let mut b = FigureIndex::default();
+    let mut b = FigureIndex::within(window);
     let id_b = |i: usize| (n - 1 - i) as DocId;
     let mut live: Vec<(DocId, u64)> = Vec::new();
     for i in (0..n).rev() {
-        put(&mut b, id_b(i), rank(i), text(i));
+        put_dated(&mut b, id_b(i), rank(i), day(i), text(i));
         live.push((id_b(i), rank(i)));
     }
     let by_doc = |ix: &FigureIndex, live: &[(DocId, u64)]| -> Vec<(DocId, Vec<Conflict>)> {
@@ -1017,18 +1126,27 @@ fn bounded_neighbourhoods_are_order_free_symmetric_and_updates_name_what_changed
     let extra: Vec<(DocId, u64)> = (0..40)
         .map(|k| ((n + k) as DocId, u64::MAX - k as u64))
         .collect();
-    for &(d, r) in &extra {
+    for (k, &(d, r)) in extra.iter().enumerate() {
         let before = by_doc(&b, &live);
-        let named = put(&mut b, d, r, OIL_24);
+        let named = put_dated(&mut b, d, r, day(k), OIL_24);
         live.push((d, r));
         check(before, by_doc(&b, &live), d, &named);
     }
-    for (d, txt) in [(id_b(7), OIL_24), (id_b(7), OIL_25), (id_b(9), OIL_25B)] {
+    // edits of the text, then of the date alone (moving an article in time)
+    for (i, txt, when) in [
+        (7, OIL_24, day(7)),
+        (7, OIL_25, day(7)),
+        (9, OIL_25B, day(9)),
+        (11, text(11), day(3)),
+        (11, text(11), None),
+        (11, text(11), day(11)),
+    ] {
+        let d = id_b(i);
         let before = by_doc(&b, &live);
-        let named = put(&mut b, d, rank(n - 1 - d as usize), txt);
+        let named = put_dated(&mut b, d, rank(i), when, txt);
         check(before, by_doc(&b, &live), d, &named);
     }
-    put(&mut b, id_b(9), rank(9), text(9));
+    put_dated(&mut b, id_b(9), rank(9), day(9), text(9));
     for &(d, _) in &extra {
         let before = by_doc(&b, &live);
         let named = b.remove(d);
