@@ -12,8 +12,12 @@
 //!
 //! A missing, truncated, damaged or foreign file is ignored with a log line
 //! and rebuilt; an entry that does not decode, or does not fit its text, is
-//! analysed afresh. Writing goes to a temporary file renamed over the old
-//! one, and happens after indexing; a failure is logged, never fatal.
+//! analysed afresh. Opening reads the file once through, to check it and
+//! to index its entries; each entry is then read from it when its text is
+//! looked up, so the file's bytes (0.8 GB at 100k articles) are never held
+//! in memory at once. Writing streams the entries to a temporary file
+//! renamed over the old one, and happens after indexing; a failure is
+//! logged, never fatal.
 //!
 //! File layout (little-endian): `MAGIC`, format version (u32), fingerprint
 //! (u64), crate version (u8 length + bytes), entry count (u64), payload
@@ -31,16 +35,15 @@
 //! and replaced once the new one is judged; a damaged one likewise, with a
 //! warning.
 
-use std::io::Write;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use parking_lot::Mutex;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::{xxh3_64, xxh3_128_with_seed};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128_with_seed};
 
 use crate::analysis::claims::DocClaims;
 use crate::analysis::config::Config;
@@ -158,15 +161,15 @@ pub enum Saved {
 pub struct Cache {
     file: PathBuf,
     fingerprint: u64,
-    /// The file as read; `index` points into it.
-    data: Vec<u8>,
-    index: FxHashMap<u128, (usize, usize)>,
+    /// The file as opened, kept open: each entry is read from it when
+    /// asked (`index` gives where), and a newer file renamed over it
+    /// (this cache's own save, another instance's) does not change what
+    /// it holds.
+    source: Option<std::fs::File>,
+    /// Each entry's offset and length in `source`.
+    index: FxHashMap<u128, (u64, u32)>,
     hits: AtomicUsize,
     misses: AtomicUsize,
-    /// The entries read (their keys).
-    used: Mutex<FxHashSet<u128>>,
-    /// Documents analysed that the file would hold.
-    unsaved: AtomicUsize,
 }
 
 impl std::fmt::Debug for Cache {
@@ -235,17 +238,15 @@ impl Cache {
         let mut cache = Cache {
             file: dir.join(name),
             fingerprint: fingerprint(config),
-            data: Vec::new(),
+            source: None,
             index: FxHashMap::default(),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
-            used: Mutex::new(FxHashSet::default()),
-            unsaved: AtomicUsize::new(0),
         };
-        match std::fs::read(&cache.file) {
-            Ok(data) => match parse(&data, cache.fingerprint) {
+        match std::fs::File::open(&cache.file) {
+            Ok(f) => match read_index(&f, cache.fingerprint) {
                 Ok(index) => {
-                    cache.data = data;
+                    cache.source = Some(f);
                     cache.index = index;
                 }
                 Err(why) => tracing::warn!(
@@ -290,15 +291,21 @@ impl Cache {
         xxh3_128_with_seed(text.as_bytes(), self.fingerprint)
     }
 
+    /// The bytes of the entry at `at`, `len` long, as the file holds them.
+    fn entry(&self, (at, len): (u64, u32)) -> Option<Vec<u8>> {
+        let mut buf = vec![0; len as usize];
+        read_exact_at(self.source.as_ref()?, &mut buf, at).ok()?;
+        Some(buf)
+    }
+
     /// The cached analysis of `text`, if any and usable.
     pub fn lookup(&self, text: &str) -> Option<DocAnalysis> {
         let key = self.key(text);
-        let &(at, len) = self.index.get(&key)?;
-        let s: Stored = postcard::from_bytes(self.data.get(at..at + len)?).ok()?;
+        let bytes = self.entry(*self.index.get(&key)?)?;
+        let s: Stored = postcard::from_bytes(&bytes).ok()?;
         if !fits(&s, text) {
             return None;
         }
-        self.used.lock().insert(key);
         Some(DocAnalysis {
             sentences: s.sentences,
             entities: Arc::new(s.entities),
@@ -316,24 +323,7 @@ impl Cache {
             return a;
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        if text.len() <= MAX_ENTRY_TEXT {
-            self.unsaved.fetch_add(1, Ordering::Relaxed);
-        }
         analyze(text, config)
-    }
-
-    /// Forget the file's bytes when every entry was read and no analysed
-    /// document is missing from it: once the corpus has been looked up
-    /// (reopening an unchanged corpus), nothing reads them again, and at
-    /// 100k articles they are 0.8 GB. [`Cache::save`] still knows the
-    /// file's entries (it finds it up to date, or encodes again what it
-    /// writes). Returns whether they were dropped.
-    pub fn release_if_current(&mut self) -> bool {
-        let current = *self.unsaved.get_mut() == 0 && self.used.get_mut().len() == self.index.len();
-        if current {
-            self.data = Vec::new();
-        }
-        current
     }
 
     /// Write the cache for exactly these documents (entries of others are
@@ -352,42 +342,71 @@ impl Cache {
         let mut keyed = keyed;
         keyed.sort_unstable_by_key(|k| k.0);
         keyed.dedup_by_key(|k| k.0);
-        let encoded: Vec<(u128, std::borrow::Cow<'_, [u8]>)> = keyed
-            .par_iter()
-            .filter_map(|&(k, _, a)| {
-                // (unless the bytes were released)
-                if let Some(&(at, len)) = self.index.get(&k)
-                    && let Some(bytes) = self.data.get(at..at + len)
-                {
-                    return Some((k, std::borrow::Cow::Borrowed(bytes)));
+        let head_len = self.header(0, 0, 0).len();
+        let (count, len) = write_atomically_with(&self.file, |f| {
+            let mut w = BufWriter::with_capacity(1 << 20, &mut *f);
+            w.write_all(&vec![0; head_len])?;
+            let (mut hash, mut len, mut count) = (Xxh3::new(), 0u64, 0u64);
+            // a chunk at a time, so that the encodings are never all held
+            'chunks: for chunk in keyed.chunks(SAVE_CHUNK) {
+                let encoded: Vec<Option<Vec<u8>>> = chunk
+                    .par_iter()
+                    .map(|&(k, _, a)| {
+                        // the file's own bytes where it holds the entry
+                        if let Some(&at) = self.index.get(&k)
+                            && let Some(bytes) = self.entry(at)
+                        {
+                            return Some(bytes);
+                        }
+                        let r = StoredRef {
+                            sentences: &a.sentences,
+                            entities: &a.entities,
+                            statements: &a.statements,
+                            claims: &a.claims,
+                            figures: &a.figures,
+                            date: a.date,
+                        };
+                        postcard::to_allocvec(&r)
+                            .ok()
+                            .filter(|b| b.len() <= u32::MAX as usize)
+                    })
+                    .collect();
+                for (&(k, _, _), bytes) in chunk.iter().zip(&encoded) {
+                    let Some(bytes) = bytes else { continue };
+                    let entry = 20 + bytes.len() as u64;
+                    if head_len as u64 + len + entry + 1024 > MAX_FILE_BYTES {
+                        tracing::info!(
+                            "analysis cache full: {} documents left out",
+                            keyed.len() as u64 - count
+                        );
+                        break 'chunks;
+                    }
+                    let mut head = [0u8; 20];
+                    head[..16].copy_from_slice(&k.to_le_bytes());
+                    head[16..].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
+                    for part in [&head[..], bytes] {
+                        w.write_all(part)?;
+                        hash.update(part);
+                    }
+                    len += entry;
+                    count += 1;
                 }
-                let r = StoredRef {
-                    sentences: &a.sentences,
-                    entities: &a.entities,
-                    statements: &a.statements,
-                    claims: &a.claims,
-                    figures: &a.figures,
-                    date: a.date,
-                };
-                let bytes = postcard::to_allocvec(&r).ok()?;
-                (bytes.len() <= u32::MAX as usize).then_some((k, std::borrow::Cow::Owned(bytes)))
-            })
-            .collect();
-        let mut payload = Vec::new();
-        let mut count = 0u64;
-        for (k, bytes) in &encoded {
-            if (payload.len() + bytes.len()) as u64 + 1024 > MAX_FILE_BYTES {
-                tracing::info!(
-                    "analysis cache full: {} documents left out",
-                    encoded.len() as u64 - count
-                );
-                break;
             }
-            payload.extend_from_slice(&k.to_le_bytes());
-            payload.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-            payload.extend_from_slice(bytes);
-            count += 1;
-        }
+            w.flush()?;
+            drop(w);
+            f.seek(SeekFrom::Start(0))?;
+            f.write_all(&self.header(count, len, hash.digest()))?;
+            Ok((count, len))
+        })?;
+        Ok(Saved::Written {
+            entries: count as usize,
+            bytes: head_len as u64 + len,
+        })
+    }
+
+    /// The file's header for `count` entries in a payload of `len` bytes
+    /// whose xxh3-64 is `sum`.
+    fn header(&self, count: u64, len: u64, sum: u64) -> Vec<u8> {
         let mut head = Vec::with_capacity(64);
         head.extend_from_slice(MAGIC);
         head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -396,19 +415,59 @@ impl Cache {
         head.push(version.len() as u8);
         head.extend_from_slice(version);
         head.extend_from_slice(&count.to_le_bytes());
-        head.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        head.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
-        write_atomically(&self.file, &[&head, &payload])?;
-        Ok(Saved::Written {
-            entries: count as usize,
-            bytes: (head.len() + payload.len()) as u64,
-        })
+        head.extend_from_slice(&len.to_le_bytes());
+        head.extend_from_slice(&sum.to_le_bytes());
+        head
     }
+}
+
+/// Documents encoded at once while saving.
+const SAVE_CHUNK: usize = 1024;
+
+/// Fill `buf` from `file` at offset `at`, without moving a shared cursor
+/// (lookups run on many threads at once).
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// Write `parts` as the whole of `file`, atomically: through a temporary
 /// file in its folder, renamed over it.
 fn write_atomically(file: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    write_atomically_with(file, |f| {
+        for p in parts {
+            f.write_all(p)?;
+        }
+        Ok(())
+    })
+}
+
+/// Let `write` fill a temporary file in `file`'s folder, then rename it
+/// over `file`; the temporary file is removed when anything fails.
+fn write_atomically_with<T>(
+    file: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<T>,
+) -> std::io::Result<T> {
     let dir = file.parent().unwrap_or(Path::new("."));
     let name = file
         .file_name()
@@ -418,11 +477,10 @@ fn write_atomically(file: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        for p in parts {
-            f.write_all(p)?;
-        }
+        let value = write(&mut f)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, file)
+        std::fs::rename(&tmp, file)?;
+        Ok(value)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -603,25 +661,29 @@ fn resolved(d: &Path) -> PathBuf {
 }
 
 /// The entries of a cache file, or why it cannot be used.
-fn parse(data: &[u8], fingerprint: u64) -> Result<FxHashMap<u128, (usize, usize)>, String> {
-    let mut at = 0usize;
-    let mut take = |n: usize| -> Result<&[u8], String> {
-        let s = data
-            .get(at..at.checked_add(n).ok_or("truncated")?)
-            .ok_or("truncated")?;
-        at += n;
-        Ok(s)
+/// Check a cache file and index its entries (key to offset and length),
+/// reading it once through.
+fn read_index(
+    file: &std::fs::File,
+    fingerprint: u64,
+) -> Result<FxHashMap<u128, (u64, u32)>, String> {
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    let mut r = BufReader::with_capacity(1 << 20, file);
+    let mut take = |n: usize| -> Result<Vec<u8>, String> {
+        let mut b = vec![0; n];
+        r.read_exact(&mut b).map_err(|_| "truncated".to_string())?;
+        Ok(b)
     };
     if take(MAGIC.len())? != MAGIC {
         return Err("not a claimlens cache".into());
     }
     let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
     let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
-    let format = u32_of(take(4)?);
+    let format = u32_of(&take(4)?);
     if format != FORMAT_VERSION {
         return Err(format!("format {format}, expected {FORMAT_VERSION}"));
     }
-    if u64_of(take(8)?) != fingerprint {
+    if u64_of(&take(8)?) != fingerprint {
         return Err("made by another build or configuration".into());
     }
     let vlen = take(1)?[0] as usize;
@@ -629,30 +691,43 @@ fn parse(data: &[u8], fingerprint: u64) -> Result<FxHashMap<u128, (usize, usize)
     if version != env!("CARGO_PKG_VERSION").as_bytes() {
         return Err(format!(
             "made by claimlens {}",
-            String::from_utf8_lossy(version)
+            String::from_utf8_lossy(&version)
         ));
     }
-    let count = u64_of(take(8)?);
-    let len = u64_of(take(8)?);
-    let sum = u64_of(take(8)?);
-    let start = at;
-    let payload = checked_payload(data.get(start..).ok_or("truncated")?, len, sum)?;
+    let count = u64_of(&take(8)?);
+    let len = u64_of(&take(8)?);
+    let sum = u64_of(&take(8)?);
+    let start = (MAGIC.len() + 4 + 8 + 1 + vlen + 24) as u64;
+    let payload = size.saturating_sub(start);
+    if payload != len {
+        return Err(format!("payload of {payload} bytes, expected {len}"));
+    }
+    let mut hash = Xxh3::new();
     let mut index = FxHashMap::default();
-    index.reserve(count.min(payload.len() as u64 / 20) as usize);
-    let mut p = 0usize;
+    index.reserve(count.min(len / 20) as usize);
+    let mut p = 0u64;
     for _ in 0..count {
-        let head = payload.get(p..p + 20).ok_or("entry truncated")?;
-        let key = u128::from_le_bytes(head[..16].try_into().unwrap_or_default());
-        let n = u32_of(&head[16..20]) as usize;
-        p += 20;
-        if payload.len() - p < n {
+        if len - p < 20 {
             return Err("entry truncated".into());
         }
+        let head = take(20)?;
+        hash.update(&head);
+        let key = u128::from_le_bytes(head[..16].try_into().unwrap_or_default());
+        let n = u32_of(&head[16..20]);
+        p += 20;
+        if len - p < u64::from(n) {
+            return Err("entry truncated".into());
+        }
+        let body = take(n as usize)?;
+        hash.update(&body);
         index.insert(key, (start + p, n));
-        p += n;
+        p += u64::from(n);
     }
-    if p != payload.len() {
+    if p != len {
         return Err("trailing bytes".into());
+    }
+    if hash.digest() != sum {
+        return Err("checksum mismatch".into());
     }
     Ok(index)
 }
@@ -858,45 +933,71 @@ mod tests {
     }
 
     #[test]
-    fn the_files_bytes_are_released_once_every_entry_was_read_and_saves_still_write_all() {
+    fn saves_write_every_entry_from_the_file_or_the_analyses() {
         let (d, config, texts, mut docs) = setup();
         let roots = [d.root.clone()];
         Cache::open(&d.cache, &roots, &config)
             .unwrap()
             .save(&docs)
             .unwrap();
-        let mut c = Cache::open(&d.cache, &roots, &config).unwrap();
-        for (t, _) in &docs[1..] {
+        let c = Cache::open(&d.cache, &roots, &config).unwrap();
+        for (t, _) in &docs {
             c.analyze(t, &config);
         }
-        assert!(!c.release_if_current(), "one entry not read yet");
-        assert!(!c.data.is_empty());
-        c.analyze(&texts[0], &config);
-        assert!(c.release_if_current());
-        assert!(c.data.is_empty());
+        assert_eq!(c.stats().misses, 0);
         assert_eq!(c.save(&docs).unwrap(), Saved::UpToDate);
-        // a text changed after the lookups: every entry is written again,
-        // from the analyses
+        // a text changed: its entry is encoded from the analysis, the others
+        // copied from the file
         let changed: Arc<str> = format!("{} Vladimir Putin said 12 tonnes.", texts[0]).into();
         docs[0] = (changed.clone(), Arc::new(analyze(&changed, &config)));
         assert!(matches!(
             c.save(&docs),
-            Ok(Saved::Written { entries, .. }) if entries == texts.len()
+            Ok(Saved::Written { entries, bytes })
+                if entries == texts.len()
+                    && bytes == std::fs::metadata(c.file()).unwrap().len()
         ));
-        let mut c = Cache::open(&d.cache, &roots, &config).unwrap();
+        let c = Cache::open(&d.cache, &roots, &config).unwrap();
         for (t, a) in &docs {
             assert!(same(&c.analyze(t, &config), a));
         }
         assert_eq!(c.stats().misses, 0);
-        assert!(c.release_if_current());
-        // an analysed document the file lacks: not released
-        let mut c = Cache::open(&d.cache, &roots, &config).unwrap();
-        for (t, _) in &docs {
-            c.analyze(t, &config);
+    }
+
+    #[test]
+    fn entries_are_read_from_the_file_as_opened() {
+        let (d, config, _, docs) = setup();
+        let roots = [d.root.clone()];
+        Cache::open(&d.cache, &roots, &config)
+            .unwrap()
+            .save(&docs)
+            .unwrap();
+        // another save renames a file of one document over it: what was
+        // opened still answers
+        let c = Cache::open(&d.cache, &roots, &config).unwrap();
+        Cache::open(&d.cache, &roots, &config)
+            .unwrap()
+            .save(&docs[..1])
+            .unwrap();
+        for (t, a) in &docs {
+            assert!(same(&c.analyze(t, &config), a));
         }
-        c.analyze(&texts[0], &config);
-        assert_eq!(c.stats().misses, 1);
-        assert!(!c.release_if_current());
+        assert_eq!(c.stats().misses, 0);
+        // the file cut short under an open cache: the entries past the cut
+        // are analysed afresh, and the answers are the same
+        Cache::open(&d.cache, &roots, &config)
+            .unwrap()
+            .save(&docs)
+            .unwrap();
+        let c = Cache::open(&d.cache, &roots, &config).unwrap();
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(c.file())
+            .unwrap();
+        f.set_len(64).unwrap();
+        for (t, a) in &docs {
+            assert!(same(&c.analyze(t, &config), a));
+        }
+        assert_eq!(c.stats().misses, docs.len());
     }
 
     #[test]

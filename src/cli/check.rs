@@ -84,8 +84,7 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
     let analyses = cache::analyze_all(cache.as_ref(), &config, &texts);
     let mut corpus = Corpus::new(config);
     let judged = cache.as_ref().map(Cache::judged_file);
-    let saving = cache.map(|mut c| {
-        c.release_if_current();
+    let saving = cache.map(|c| {
         let st = c.stats();
         tracing::info!(
             "analysis cache: {} hits, {} analysed ({})",

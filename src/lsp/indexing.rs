@@ -147,14 +147,6 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
                 .await;
         }
     }
-    // every document has been looked up: on a reopen, the file's bytes
-    // are not read again (the tasks that shared the cache have ended)
-    let mut cache = cache;
-    if let Some(c) = cache.as_mut().and_then(Arc::get_mut)
-        && c.release_if_current()
-    {
-        tracing::debug!("analysis cache: every entry read, the file's bytes released");
-    }
     tracing::debug!(
         "indexing: {waited_files:.2?} waiting for files, {waited_corpus:.2?} for the corpus, {analysing:.2?} analysing; all handed over after {:.2?}",
         started.elapsed()
