@@ -27,11 +27,12 @@ use serde::{Deserialize, Serialize};
 
 use super::cast::{Cast, Form, SOURCE_ORGS, SOURCE_PEOPLE, misspell};
 use super::rng::{Rng, mix};
+use crate::analysis::figures::numbers;
 use crate::analysis::{sentences, tokens};
 use crate::workspace;
 
 /// Bumped whenever the same inputs would produce different bytes.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 2;
 
 /// Where the generator records what it made (hidden: not part of the corpus).
 pub const MANIFEST_DIR: &str = ".claimlens-bench";
@@ -260,10 +261,14 @@ fn segment(s: &str, pats: &[Pattern], fig_key: &mut u32) -> Sentence {
         {
             continue;
         }
-        let plain: String = txt.chars().filter(|&c| c != ',').collect();
-        let Ok(value) = plain.parse::<f64>() else {
-            continue;
+        // read as the analysis reads it: "1.000 people" is a thousand (a
+        // dot before three zeros groups thousands), "1,3" one point three
+        let &[(0, end, value, ulp)] = numbers::split_digit_body(txt).as_slice() else {
+            continue; // a list ("22,24,26"), not one figure
         };
+        if end != txt.len() {
+            continue;
+        }
         if !txt.contains(['.', ',']) && (1900.0..=2100.0).contains(&value) {
             continue; // a year
         }
@@ -271,17 +276,21 @@ fn segment(s: &str, pats: &[Pattern], fig_key: &mut u32) -> Sentence {
         if slots.iter().any(|(x, y, _)| a < *y && *x < b) {
             continue;
         }
-        let decimals = plain
-            .split_once('.')
-            .map(|(_, d)| d.len() as u8)
-            .unwrap_or(0);
+        // decimal places as written: an ulp of 0.01 is two
+        let decimals = if ulp < 1.0 {
+            (-ulp.log10()).round().clamp(0.0, 9.0) as u8
+        } else {
+            0
+        };
         slots.push((
             a,
             b,
             Seg::Fig {
                 value,
                 decimals,
-                commas: txt.contains(','),
+                // thousands grouped by commas; a decimal comma ("1,3", the
+                // only separator) is written as a point
+                commas: txt.contains(',') && (ulp >= 1.0 || txt.contains('.')),
                 key: *fig_key,
             },
         ));
@@ -1037,7 +1046,7 @@ mod tests {
         let pats = patterns();
         let mut k = 0;
         let s = segment(
-            "Mr Putin met Aleksandr Lukashenko on 20 December 2019 and lent $1.5 billion to 9,500 firms at 10:32.",
+            "Mr Putin met Aleksandr Lukashenko on 20 December 2019 and lent $1.5 billion to 9,500 firms at 10:32; around 1.000 people protested.",
             &pats,
             &mut k,
         );
@@ -1058,7 +1067,8 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(figs, vec![1.5, 9500.0]);
-        assert_eq!(k, 2);
+        // "1.000 people" is a thousand, as the analysis reads it
+        assert_eq!(figs, vec![1.5, 9500.0, 1000.0]);
+        assert_eq!(k, 3);
     }
 }
