@@ -315,12 +315,12 @@ impl Corpus {
             }
         };
         let figures = analysis.figures.clone();
-        // the text's own date, else one in the path (archives name files
-        // and event folders by date)
+        // the text's own date, else one in its file or folder name
+        // (archives name articles and event folders by date)
         let when = analysis
             .date
             .and_then(Date::day_range)
-            .or_else(|| super::dates::path_date(&path.to_string_lossy()).and_then(Date::day_range));
+            .or_else(|| super::dates::path_date(&path).and_then(Date::day_range));
         self.docs[id as usize] = Some(Document {
             path,
             text,

@@ -89,13 +89,23 @@ impl fmt::Display for Date {
     }
 }
 
-/// A date written in a file's path as `YYYY-MM-DD` (or with `_`), as
-/// archives name articles and event folders ("2020-08-04-beirut-port-
-/// explosion/b92.txt", "2019/01/2019-01-15-talks.txt"): the last one, so a
-/// file's own name wins over its folders'. Digits around it make it
-/// something else (an id).
-pub fn path_date(path: &str) -> Option<Date> {
-    let b = path.as_bytes();
+/// A date written as `YYYY-MM-DD` (or with `_`) in a file's name, else in
+/// its folder's, as archives name articles and event folders
+/// ("2020-08-04-beirut-port-explosion/b92.txt",
+/// "2019/01/2019-01-15-talks.txt"). Folders further up are not read: they
+/// name where a corpus is kept ("backup-2021-06-16/"), not when its
+/// articles were written.
+pub fn path_date(path: &std::path::Path) -> Option<Date> {
+    let in_name = |n: &std::ffi::OsStr| date_in(&n.to_string_lossy());
+    path.file_name()
+        .and_then(in_name)
+        .or_else(|| path.parent()?.file_name().and_then(in_name))
+}
+
+/// The last `YYYY-MM-DD` (or `YYYY_MM_DD`) in `name`; digits around it make
+/// it something else (an id).
+fn date_in(name: &str) -> Option<Date> {
+    let b = name.as_bytes();
     let digits = |i: usize, n: usize| -> Option<u32> {
         let s = b.get(i..i + n)?;
         s.iter()
@@ -626,23 +636,31 @@ mod tests {
 
     #[test]
     fn path_dates() {
+        let d = |p: &str| path_date(std::path::Path::new(p));
         assert_eq!(
-            path_date("corpus/2020-08-04-beirut-port-explosion/b92_victims.txt"),
+            d("corpus/2020-08-04-beirut-port-explosion/b92_victims.txt"),
             Some(Date::ymd(2020, 8, 4))
         );
         // the file's own date wins over its folder's
         assert_eq!(
-            path_date("/a/2019-12-07-talks/2019_12_09-follow-up.txt"),
+            d("/a/2019-12-07-talks/2019_12_09-follow-up.txt"),
             Some(Date::ymd(2019, 12, 9))
         );
-        assert_eq!(path_date("x/2019-02-30-no-such-day.txt"), None);
-        assert_eq!(path_date("x/2019-13-01-no-such-month.txt"), None);
-        assert_eq!(path_date("x/12019-01-01.txt"), None);
-        assert_eq!(path_date("x/2019-01-011.txt"), None);
-        assert_eq!(path_date("x/2019-01_01.txt"), None);
-        assert_eq!(path_date("seeds/000_5c151fb9312706bf.txt"), None);
-        assert_eq!(path_date("é/2019-01-01"), Some(Date::ymd(2019, 1, 1)));
-        assert_eq!(path_date(""), None);
+        assert_eq!(
+            d("/a/2019/01/2019-01-15-talks.txt"),
+            Some(Date::ymd(2019, 1, 15))
+        );
+        // folders further up name where the corpus is kept
+        assert_eq!(d("/backup-2021-06-16/articles/talks.txt"), None);
+        assert_eq!(d("x/2019-02-30-no-such-day.txt"), None);
+        assert_eq!(d("x/2019-13-01-no-such-month.txt"), None);
+        assert_eq!(d("x/12019-01-01.txt"), None);
+        assert_eq!(d("x/2019-01-011.txt"), None);
+        assert_eq!(d("x/2019-01_01.txt"), None);
+        assert_eq!(d("seeds/000_5c151fb9312706bf.txt"), None);
+        assert_eq!(d("é/2019-01-01"), Some(Date::ymd(2019, 1, 1)));
+        assert_eq!(d("2019-01-01 é.txt"), Some(Date::ymd(2019, 1, 1)));
+        assert_eq!(d(""), None);
     }
 
     #[test]
