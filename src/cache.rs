@@ -849,6 +849,21 @@ mod tests {
         }
     }
 
+    /// Save `docs` in the cache of `d`'s corpus.
+    fn write(d: &Dirs, config: &Config, docs: &[(Arc<str>, Arc<DocAnalysis>)]) {
+        Cache::open(&d.cache, std::slice::from_ref(&d.root), config)
+            .unwrap()
+            .save(docs)
+            .unwrap();
+    }
+
+    /// Check that `c` gives each document's analysis.
+    fn reads_back(c: &Cache, docs: &[(Arc<str>, Arc<DocAnalysis>)], config: &Config) {
+        for (t, a) in docs {
+            assert!(same(&c.analyze(t, config), a));
+        }
+    }
+
     fn only_file(dir: &Path) -> PathBuf {
         let files: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
@@ -880,10 +895,7 @@ mod tests {
     fn a_damaged_or_foreign_file_is_ignored_and_rebuilt() {
         let (d, config, texts, docs) = setup();
         let roots = [d.root.clone()];
-        Cache::open(&d.cache, &roots, &config)
-            .unwrap()
-            .save(&docs)
-            .unwrap();
+        write(&d, &config, &docs);
         let file = only_file(&d.cache);
         let good = std::fs::read(&file).unwrap();
         let mut wrong_version = good.clone();
@@ -936,10 +948,7 @@ mod tests {
     fn saves_write_every_entry_from_the_file_or_the_analyses() {
         let (d, config, texts, mut docs) = setup();
         let roots = [d.root.clone()];
-        Cache::open(&d.cache, &roots, &config)
-            .unwrap()
-            .save(&docs)
-            .unwrap();
+        write(&d, &config, &docs);
         let c = Cache::open(&d.cache, &roots, &config).unwrap();
         for (t, _) in &docs {
             c.analyze(t, &config);
@@ -957,9 +966,7 @@ mod tests {
                     && bytes == std::fs::metadata(c.file()).unwrap().len()
         ));
         let c = Cache::open(&d.cache, &roots, &config).unwrap();
-        for (t, a) in &docs {
-            assert!(same(&c.analyze(t, &config), a));
-        }
+        reads_back(&c, &docs, &config);
         assert_eq!(c.stats().misses, 0);
     }
 
@@ -967,36 +974,23 @@ mod tests {
     fn entries_are_read_from_the_file_as_opened() {
         let (d, config, _, docs) = setup();
         let roots = [d.root.clone()];
-        Cache::open(&d.cache, &roots, &config)
-            .unwrap()
-            .save(&docs)
-            .unwrap();
+        write(&d, &config, &docs);
         // another save renames a file of one document over it: what was
         // opened still answers
         let c = Cache::open(&d.cache, &roots, &config).unwrap();
-        Cache::open(&d.cache, &roots, &config)
-            .unwrap()
-            .save(&docs[..1])
-            .unwrap();
-        for (t, a) in &docs {
-            assert!(same(&c.analyze(t, &config), a));
-        }
+        write(&d, &config, &docs[..1]);
+        reads_back(&c, &docs, &config);
         assert_eq!(c.stats().misses, 0);
         // the file cut short under an open cache: the entries past the cut
         // are analysed afresh, and the answers are the same
-        Cache::open(&d.cache, &roots, &config)
-            .unwrap()
-            .save(&docs)
-            .unwrap();
+        write(&d, &config, &docs);
         let c = Cache::open(&d.cache, &roots, &config).unwrap();
         let f = std::fs::OpenOptions::new()
             .write(true)
             .open(c.file())
             .unwrap();
         f.set_len(64).unwrap();
-        for (t, a) in &docs {
-            assert!(same(&c.analyze(t, &config), a));
-        }
+        reads_back(&c, &docs, &config);
         assert_eq!(c.stats().misses, docs.len());
     }
 
@@ -1004,10 +998,7 @@ mod tests {
     fn a_changed_text_is_analysed_again_and_gone_documents_are_dropped() {
         let (d, config, texts, mut docs) = setup();
         let roots = [d.root.clone()];
-        Cache::open(&d.cache, &roots, &config)
-            .unwrap()
-            .save(&docs)
-            .unwrap();
+        write(&d, &config, &docs);
         let changed: Arc<str> = format!("{} Vladimir Putin said 12 tonnes.", texts[0]).into();
         let c = Cache::open(&d.cache, &roots, &config).unwrap();
         let a = c.analyze(&changed, &config);
