@@ -299,6 +299,7 @@ impl Corpus {
             analysis,
             lines,
             rank,
+            when,
             filed,
             terms,
             hashes,
@@ -315,12 +316,6 @@ impl Corpus {
             }
         };
         let figures = analysis.figures.clone();
-        // the text's own date, else one in its file or folder name
-        // (archives name articles and event folders by date)
-        let when = analysis
-            .date
-            .and_then(Date::day_range)
-            .or_else(|| super::dates::path_date(&path).and_then(Date::day_range));
         self.docs[id as usize] = Some(Document {
             path,
             text,
@@ -703,6 +698,10 @@ pub struct Incoming {
     analysis: Arc<DocAnalysis>,
     lines: LineIndex,
     rank: u64,
+    /// The article's own date, as day numbers: the text's, else one in its
+    /// file or folder name (archives name articles and event folders by
+    /// date). Figures of articles far apart in time are not compared.
+    when: figures::Published,
     filed: DocKeys,
     terms: DocTerms,
     /// The figures' signatures ([`figures::signatures`]).
@@ -716,8 +715,6 @@ struct Filing {
     rank: u64,
     keys: DocKeys,
     terms: DocTerms,
-    /// The article's own date, as day numbers (figures of articles far
-    /// apart in time are not compared).
     when: figures::Published,
     figures: Arc<Vec<Figure>>,
     hashes: Vec<u64>,
@@ -730,6 +727,10 @@ impl Incoming {
         Incoming {
             lines: LineIndex::new(&text),
             rank: path_rank(&path),
+            when: analysis
+                .date
+                .and_then(Date::day_range)
+                .or_else(|| super::dates::path_date(&path).and_then(Date::day_range)),
             filed: DocKeys::new(analysis.entities.clone()),
             terms,
             hashes,

@@ -453,7 +453,7 @@ impl FigureIndex {
             }
             let at = by_hash(rank, doc, j as u32, h);
             for k in keys_of(f, when, self.window) {
-                self.neighbours_changed(k, doc, f, at, &mut touched);
+                self.neighbours_changed(k, (doc, when), f, at, &mut touched);
                 self.unindex(k, f, at);
             }
         }
@@ -482,7 +482,7 @@ impl FigureIndex {
             let at = by_hash(rank, doc, i as u32, hashes[i]);
             for k in keys_of(f, when, self.window) {
                 self.index(k, f, at);
-                self.neighbours_changed(k, doc, f, at, &mut touched);
+                self.neighbours_changed(k, (doc, when), f, at, &mut touched);
             }
         }
         finish(touched, doc)
@@ -543,15 +543,6 @@ impl FigureIndex {
         }
     }
 
-    /// Are the dates of documents `a` and `b` near enough to compare their
-    /// figures?
-    fn near(&self, a: DocId, b: DocId) -> bool {
-        self.window.is_none() || {
-            let when = |d: DocId| self.docs.get(&d).and_then(|x| x.when);
-            near_in_time(when(a), when(b), self.window)
-        }
-    }
-
     pub fn remove(&mut self, doc: DocId) -> Vec<DocId> {
         let mut touched = Vec::new();
         self.remove_inner(doc, &mut touched);
@@ -566,7 +557,7 @@ impl FigureIndex {
             let at = by_hash(old.rank, doc, i as u32, old.hashes[i]);
             for k in keys_of(f, old.when, self.window) {
                 // while it is still there: its neighbours lose it
-                self.neighbours_changed(k, doc, f, at, touched);
+                self.neighbours_changed(k, (doc, old.when), f, at, touched);
                 self.unindex(k, f, at);
             }
         }
@@ -595,16 +586,19 @@ impl FigureIndex {
         }
     }
 
-    fn figure_at(&self, at: ByHash) -> Option<&Figure> {
-        self.docs.get(&at.doc)?.figures.get(at.figure as usize)
+    /// The figure at `at` and its document's date, in one lookup.
+    fn dated(&self, at: ByHash) -> Option<(&Figure, Published)> {
+        let d = self.docs.get(&at.doc)?;
+        Some((d.figures.get(at.figure as usize)?, d.when))
     }
 
     /// The documents of figures whose conflicts may change when `e` (of
-    /// `doc`, at `at`, present in bucket `k`) is inserted or removed.
+    /// `doc`, dated `when`, at `at`, present in bucket `k`) is inserted or
+    /// removed.
     fn neighbours_changed(
         &self,
         k: Key,
-        doc: DocId,
+        (doc, when): (DocId, Published),
         e: &Figure,
         at: ByHash,
         touched: &mut Vec<DocId>,
@@ -621,9 +615,9 @@ impl FigureIndex {
             before.iter().map(|x| x.at).collect(),
             after.iter().map(|x| x.at).collect(),
         );
-        self.edge_changes(doc, e, &before, &after, VALUE_RADIUS, touched);
+        self.edge_changes((doc, when), e, &before, &after, VALUE_RADIUS, touched);
         let (before, after) = around(&b.by_hash, &at, SAMPLE_RADIUS + 1);
-        self.edge_changes(doc, e, &before, &after, SAMPLE_RADIUS, touched);
+        self.edge_changes((doc, when), e, &before, &after, SAMPLE_RADIUS, touched);
     }
 
     /// With `e` at position 0 of an order and `before`/`after` its nearest
@@ -632,7 +626,7 @@ impl FigureIndex {
     /// `r + 1 - i` places after it, and the same mirrored.
     fn edge_changes(
         &self,
-        doc: DocId,
+        (doc, when): (DocId, Published),
         e: &Figure,
         before: &[ByHash],
         after: &[ByHash],
@@ -644,17 +638,19 @@ impl FigureIndex {
                 if g.doc == doc || touched.last() == Some(&g.doc) {
                     continue;
                 }
-                let Some(gf) = self.figure_at(*g) else {
+                let Some((gf, gw)) = self.dated(*g) else {
                     continue;
                 };
+                let near = |w: Published| near_in_time(gw, w, self.window);
                 // `g` is i + 1 places from `e`: the far edge is r - i - 1
                 // entries into the other side
                 let edge = other
                     .get(r - i - 1)
-                    .filter(|x| x.doc != g.doc && self.near(g.doc, x.doc))
-                    .and_then(|x| self.figure_at(*x));
-                if (self.near(g.doc, doc) && might_conflict(gf, e))
-                    || edge.is_some_and(|x| might_conflict(gf, x))
+                    .filter(|x| x.doc != g.doc)
+                    .and_then(|x| self.dated(*x))
+                    .filter(|&(_, xw)| near(xw));
+                if (near(when) && might_conflict(gf, e))
+                    || edge.is_some_and(|(x, _)| might_conflict(gf, x))
                 {
                     touched.push(g.doc);
                 }
@@ -734,12 +730,15 @@ impl FigureIndex {
                 let same = |x: (DocId, u32), y: (DocId, u32)| same_claim(m, x, y);
                 let mut out = Vec::new();
                 let mut judge = |a: ByHash, c: ByHash| {
-                    if a.doc == c.doc || !self.near(a.doc, c.doc) {
+                    if a.doc == c.doc {
                         return;
                     }
-                    let (Some(fa), Some(fc)) = (self.figure_at(a), self.figure_at(c)) else {
+                    let (Some((fa, wa)), Some((fc, wc))) = (self.dated(a), self.dated(c)) else {
                         return;
                     };
+                    if !near_in_time(wa, wc, self.window) {
+                        return;
+                    }
                     if conflict_across(a.doc, fa, c.doc, fc, &same) {
                         out.push((a, c));
                     }
@@ -849,11 +848,13 @@ impl FigureIndex {
             near.extend(before);
             near.extend(after);
         }
-        near.retain(|x| x.doc != doc && self.near(doc, x.doc));
+        near.retain(|x| x.doc != doc);
         near.sort_unstable_by_key(|x| (x.doc, x.figure));
         near.dedup();
         for x in near {
-            if let Some(g) = self.figure_at(x) {
+            if let Some((g, w)) = self.dated(x)
+                && near_in_time(indexed.when, w, self.window)
+            {
                 visit(x.doc, x.figure, g);
             }
         }
