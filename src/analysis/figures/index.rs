@@ -156,13 +156,54 @@ pub const SAMPLE_RADIUS: usize = 64;
 
 /// A figure's place in the hash order: a hash of its document's rank and its
 /// signature (so that one document's figures are spread), then the rank,
-/// the document id (only where two paths hash alike) and the index.
+/// the document id (only where two paths hash alike) and the index. It
+/// carries its document's date, so that a neighbour published too long
+/// before or after is passed over without reading its document (the
+/// fields before it already tell every two places apart).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct ByHash {
     hash: u64,
     rank: u64,
     doc: DocId,
     figure: u32,
+    days: Days,
+}
+
+/// A document's date as its figures' places carry it: the first and last
+/// day numbers, and for a document without a date every day, which no
+/// window excludes (as [`near_in_time`] lets an unknown date through).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Days {
+    first: i32,
+    last: i32,
+}
+
+impl Days {
+    fn of(when: Published) -> Days {
+        let day = |d: i64| d.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+        match when {
+            Some((lo, hi)) => Days {
+                first: day(lo),
+                last: day(hi),
+            },
+            None => Days {
+                first: i32::MIN,
+                last: i32::MAX,
+            },
+        }
+    }
+
+    fn published(self) -> Published {
+        (self != Days::of(None)).then_some((self.first as i64, self.last as i64))
+    }
+}
+
+impl ByHash {
+    /// Were the two figures' documents published within `window` days of
+    /// each other? [`near_in_time`] without reading either document.
+    fn near(self, other: ByHash, window: Option<u32>) -> bool {
+        near_in_time(self.days.published(), other.days.published(), window)
+    }
 }
 
 /// A figure's place in the value order: its value (as totally ordered
@@ -178,7 +219,7 @@ fn value_bits(v: f64) -> u64 {
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
-fn by_hash(rank: u64, doc: DocId, figure: u32, signature: u64) -> ByHash {
+fn by_hash(rank: u64, when: Published, doc: DocId, figure: u32, signature: u64) -> ByHash {
     let mut h = FxHasher::default();
     h.write_u64(rank);
     h.write_u64(signature);
@@ -189,6 +230,7 @@ fn by_hash(rank: u64, doc: DocId, figure: u32, signature: u64) -> ByHash {
         rank,
         doc,
         figure,
+        days: Days::of(when),
     }
 }
 
@@ -451,9 +493,9 @@ impl FigureIndex {
                 kept.push((j as u32, i));
                 continue;
             }
-            let at = by_hash(rank, doc, j as u32, h);
+            let at = by_hash(rank, when, doc, j as u32, h);
             for k in keys_of(f, when, self.window) {
-                self.neighbours_changed(k, (doc, when), f, at, &mut touched);
+                self.neighbours_changed(k, f, at, &mut touched);
                 self.unindex(k, f, at);
             }
         }
@@ -461,8 +503,8 @@ impl FigureIndex {
         for &(j, i) in &kept {
             let f = &figures[i as usize];
             for k in keys_of(f, when, self.window) {
-                self.unindex(k, f, by_hash(rank, doc, j, old.hashes[j as usize]));
-                self.index(k, f, by_hash(rank, doc, i, hashes[i as usize]));
+                self.unindex(k, f, by_hash(rank, when, doc, j, old.hashes[j as usize]));
+                self.index(k, f, by_hash(rank, when, doc, i, hashes[i as usize]));
             }
         }
         self.docs.insert(
@@ -479,10 +521,10 @@ impl FigureIndex {
             if stays[i] {
                 continue;
             }
-            let at = by_hash(rank, doc, i as u32, hashes[i]);
+            let at = by_hash(rank, when, doc, i as u32, hashes[i]);
             for k in keys_of(f, when, self.window) {
                 self.index(k, f, at);
-                self.neighbours_changed(k, (doc, when), f, at, &mut touched);
+                self.neighbours_changed(k, f, at, &mut touched);
             }
         }
         finish(touched, doc)
@@ -505,7 +547,7 @@ impl FigureIndex {
         }
         for (i, f) in figures.iter().enumerate() {
             for k in keys_of(f, when, self.window) {
-                self.index(k, f, by_hash(rank, doc, i as u32, hashes[i]));
+                self.index(k, f, by_hash(rank, when, doc, i as u32, hashes[i]));
             }
         }
         self.docs.insert(
@@ -554,10 +596,10 @@ impl FigureIndex {
             return;
         };
         for (i, f) in old.figures.iter().enumerate() {
-            let at = by_hash(old.rank, doc, i as u32, old.hashes[i]);
+            let at = by_hash(old.rank, old.when, doc, i as u32, old.hashes[i]);
             for k in keys_of(f, old.when, self.window) {
                 // while it is still there: its neighbours lose it
-                self.neighbours_changed(k, (doc, old.when), f, at, touched);
+                self.neighbours_changed(k, f, at, touched);
                 self.unindex(k, f, at);
             }
         }
@@ -586,23 +628,14 @@ impl FigureIndex {
         }
     }
 
-    /// The figure at `at` and its document's date, in one lookup.
-    fn dated(&self, at: ByHash) -> Option<(&Figure, Published)> {
-        let d = self.docs.get(&at.doc)?;
-        Some((d.figures.get(at.figure as usize)?, d.when))
+    /// The figure at `at`.
+    fn figure_of(&self, at: ByHash) -> Option<&Figure> {
+        self.docs.get(&at.doc)?.figures.get(at.figure as usize)
     }
 
-    /// The documents of figures whose conflicts may change when `e` (of
-    /// `doc`, dated `when`, at `at`, present in bucket `k`) is inserted or
-    /// removed.
-    fn neighbours_changed(
-        &self,
-        k: Key,
-        (doc, when): (DocId, Published),
-        e: &Figure,
-        at: ByHash,
-        touched: &mut Vec<DocId>,
-    ) {
+    /// The documents of figures whose conflicts may change when `e` (at
+    /// `at`, present in bucket `k`) is inserted or removed.
+    fn neighbours_changed(&self, k: Key, e: &Figure, at: ByHash, touched: &mut Vec<DocId>) {
         let Some(b) = self.buckets.get(&k) else {
             return;
         };
@@ -615,18 +648,18 @@ impl FigureIndex {
             before.iter().map(|x| x.at).collect(),
             after.iter().map(|x| x.at).collect(),
         );
-        self.edge_changes((doc, when), e, &before, &after, VALUE_RADIUS, touched);
+        self.edge_changes(at, e, &before, &after, VALUE_RADIUS, touched);
         let (before, after) = around(&b.by_hash, &at, SAMPLE_RADIUS + 1);
-        self.edge_changes((doc, when), e, &before, &after, SAMPLE_RADIUS, touched);
+        self.edge_changes(at, e, &before, &after, SAMPLE_RADIUS, touched);
     }
 
-    /// With `e` at position 0 of an order and `before`/`after` its nearest
-    /// entries on each side (nearest first, up to `r + 1`): the figure `i`
-    /// places before `e` gains (or loses) `e` and loses (or gains) the one
-    /// `r + 1 - i` places after it, and the same mirrored.
+    /// With `e` (at `at`) at position 0 of an order and `before`/`after`
+    /// its nearest entries on each side (nearest first, up to `r + 1`): the
+    /// figure `i` places before `e` gains (or loses) `e` and loses (or
+    /// gains) the one `r + 1 - i` places after it, and the same mirrored.
     fn edge_changes(
         &self,
-        (doc, when): (DocId, Published),
+        at: ByHash,
         e: &Figure,
         before: &[ByHash],
         after: &[ByHash],
@@ -635,22 +668,20 @@ impl FigureIndex {
     ) {
         for (side, other) in [(before, after), (after, before)] {
             for (i, g) in side.iter().take(r).enumerate() {
-                if g.doc == doc || touched.last() == Some(&g.doc) {
+                if g.doc == at.doc || touched.last() == Some(&g.doc) {
                     continue;
                 }
-                let Some((gf, gw)) = self.dated(*g) else {
+                let Some(gf) = self.figure_of(*g) else {
                     continue;
                 };
-                let near = |w: Published| near_in_time(gw, w, self.window);
                 // `g` is i + 1 places from `e`: the far edge is r - i - 1
                 // entries into the other side
                 let edge = other
                     .get(r - i - 1)
-                    .filter(|x| x.doc != g.doc)
-                    .and_then(|x| self.dated(*x))
-                    .filter(|&(_, xw)| near(xw));
-                if (near(when) && might_conflict(gf, e))
-                    || edge.is_some_and(|(x, _)| might_conflict(gf, x))
+                    .filter(|x| x.doc != g.doc && g.near(**x, self.window))
+                    .and_then(|x| self.figure_of(*x));
+                if (g.near(at, self.window) && might_conflict(gf, e))
+                    || edge.is_some_and(|x| might_conflict(gf, x))
                 {
                     touched.push(g.doc);
                 }
@@ -730,15 +761,12 @@ impl FigureIndex {
                 let same = |x: (DocId, u32), y: (DocId, u32)| same_claim(m, x, y);
                 let mut out = Vec::new();
                 let mut judge = |a: ByHash, c: ByHash| {
-                    if a.doc == c.doc {
+                    if a.doc == c.doc || !a.near(c, self.window) {
                         return;
                     }
-                    let (Some((fa, wa)), Some((fc, wc))) = (self.dated(a), self.dated(c)) else {
+                    let (Some(fa), Some(fc)) = (self.figure_of(a), self.figure_of(c)) else {
                         return;
                     };
-                    if !near_in_time(wa, wc, self.window) {
-                        return;
-                    }
                     if conflict_across(a.doc, fa, c.doc, fc, &same) {
                         out.push((a, c));
                     }
@@ -832,7 +860,7 @@ impl FigureIndex {
         let Some(&h) = indexed.hashes.get(figure as usize) else {
             return;
         };
-        let at = by_hash(indexed.rank, doc, figure, h);
+        let at = by_hash(indexed.rank, indexed.when, doc, figure, h);
         let v = ByValue {
             value: value_bits(f.value),
             at,
@@ -842,20 +870,54 @@ impl FigureIndex {
             let Some(b) = self.buckets.get(&k) else {
                 continue;
             };
+            let wanted = |x: &ByHash| x.doc != doc && x.near(at, self.window);
             let (before, after) = around(&b.by_value, &v, VALUE_RADIUS);
-            near.extend(before.iter().chain(&after).map(|x| x.at));
+            near.extend(before.iter().chain(&after).map(|x| x.at).filter(wanted));
             let (before, after) = around(&b.by_hash, &at, SAMPLE_RADIUS);
-            near.extend(before);
-            near.extend(after);
+            near.extend(before.into_iter().chain(after).filter(wanted));
         }
-        near.retain(|x| x.doc != doc);
         near.sort_unstable_by_key(|x| (x.doc, x.figure));
         near.dedup();
         for x in near {
-            if let Some((g, w)) = self.dated(x)
-                && near_in_time(indexed.when, w, self.window)
-            {
+            if let Some(g) = self.figure_of(x) {
                 visit(x.doc, x.figure, g);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The date a place in the orders carries answers the window test as
+    /// its document's own date does, so neighbours can be passed over by
+    /// it alone.
+    #[test]
+    fn places_carry_their_documents_dates() {
+        let edge = i64::from(i32::MAX) - 1;
+        let dates: [Published; 8] = [
+            None,
+            Some((0, 0)),
+            Some((30, 30)),
+            Some((31, 31)),
+            Some((-40, -10)),
+            Some((10, 400)),
+            Some((-1, 0)),
+            Some((edge, edge)),
+        ];
+        for window in [None, Some(0), Some(1), Some(30), Some(365)] {
+            for (i, &a) in dates.iter().enumerate() {
+                for &b in &dates {
+                    let x = by_hash(1, a, 0, i as u32, 7);
+                    let y = by_hash(2, b, 1, 0, 7);
+                    assert_eq!(x.days.published(), a);
+                    assert_eq!(
+                        x.near(y, window),
+                        near_in_time(a, b, window),
+                        "{a:?} and {b:?} within {window:?}"
+                    );
+                }
             }
         }
     }
