@@ -18,7 +18,7 @@ use super::claims::{ClaimIndex, Link};
 use super::config::Config;
 use super::dates::Date;
 use super::entities::resolve::DocKeys;
-use super::entities::{DocId, EntityId, EntityIndex, EntityInfo, EntityKind};
+use super::entities::{DocId, EntityId, EntityIndex, EntityInfo, EntityKind, Stopped};
 use super::figures::{self, Conflict, Figure, FigureIndex};
 use super::span::Span;
 use super::statements::Statement;
@@ -379,6 +379,16 @@ impl Corpus {
 
     pub fn entity(&self, id: EntityId) -> Option<Arc<EntityInfo>> {
         self.entities.entity(id)
+    }
+
+    /// [`Corpus::entity`], given up soon after `stop()` turns true (see
+    /// [`EntityIndex::entity_unless`]).
+    pub fn entity_unless(
+        &self,
+        id: EntityId,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<Arc<EntityInfo>>, Stopped> {
+        self.entities.entity_unless(id, stop)
     }
 
     /// The `limit` most mentioned entities, heaviest first (to describe

@@ -216,6 +216,11 @@ impl Shared {
         guard
     }
 
+    /// How many changes the client has sent so far.
+    pub fn edits_sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
+    }
+
     /// Is someone waiting to change the corpus?
     pub fn writer_waiting(&self) -> bool {
         self.writers.load(Ordering::Relaxed) > 0

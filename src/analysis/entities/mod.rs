@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::span::Span;
 use super::tokens::Token;
 
-pub use resolve::EntityIndex;
+pub use resolve::{EntityIndex, Stopped};
 
 pub type DocId = u32;
 pub type EntityId = u32;

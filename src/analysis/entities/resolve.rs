@@ -77,6 +77,19 @@ struct Keys {
 /// ([`EntityIndex::entity`]) on several.
 const MEMBERS_PER_THREAD: usize = 2048;
 
+/// A description given up because its caller asked to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stopped;
+
+/// A description and the buckets it was read from; `None` for an entity
+/// that is not there.
+type Description = Result<Option<(EntityInfo, Vec<String>)>, Stopped>;
+
+/// Documents gathered between two questions to `stop`: at 100k
+/// generated articles the most named place is in most documents, and its
+/// description took 200 ms while an edit waited.
+const STOP_EVERY: usize = 64;
+
 /// What a share of an entity's members contributes to its description.
 /// Answers must not depend on the order documents arrived in (their ids):
 /// ties between forms are broken by the text, never by which was seen
@@ -84,6 +97,8 @@ const MEMBERS_PER_THREAD: usize = 2048;
 #[derive(Default)]
 struct Gathered<'a> {
     found: bool,
+    /// Given up on being asked to stop: the rest is partial.
+    stopped: bool,
     kinds: [u32; 3],
     mentions: Vec<(DocId, Span)>,
     /// Surface form -> how often.
@@ -97,6 +112,7 @@ struct Gathered<'a> {
 impl<'a> Gathered<'a> {
     fn merge(&mut self, o: Gathered<'a>) {
         self.found |= o.found;
+        self.stopped |= o.stopped;
         for (k, n) in self.kinds.iter_mut().zip(o.kinds) {
             *k += n;
         }
@@ -1123,6 +1139,18 @@ impl EntityIndex {
     /// answer holds hundreds of thousands of mentions at 100k articles,
     /// and hover, definition, references and symbols all read it).
     pub fn entity(&self, id: EntityId) -> Option<Arc<EntityInfo>> {
+        self.entity_unless(id, &|| false).unwrap_or(None)
+    }
+
+    /// [`EntityIndex::entity`], given up soon after `stop()` turns true
+    /// (it asks every few dozen documents): for describing in the
+    /// background while an edit may be waiting for the index. Nothing is
+    /// kept from a description given up.
+    pub fn entity_unless(
+        &self,
+        id: EntityId,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<Arc<EntityInfo>>, Stopped> {
         {
             let mut ds = self.descriptions.lock();
             ds.tick += 1;
@@ -1131,15 +1159,17 @@ impl EntityIndex {
                 && self.still_current(&d.stamps)
             {
                 d.asked = tick;
-                return Some(d.info.clone());
+                return Ok(Some(d.info.clone()));
             }
         }
-        let (info, read) = self.describe(id)?;
+        let Some((info, read)) = self.describe(id, stop)? else {
+            return Ok(None);
+        };
         let info = Arc::new(info);
         self.descriptions
             .lock()
             .keep(id, self.stamp(read), info.clone());
-        Some(info)
+        Ok(Some(info))
     }
 
     /// The `limit` most mentioned entities, heaviest first: those whose
@@ -1181,13 +1211,22 @@ impl EntityIndex {
     /// What `members` (sorted) contribute to the description of the entity
     /// with `key`: those that resolve to it, their mentions, names and
     /// roles.
-    fn gather<'a>(&'a self, key: &str, members: &[Member]) -> Gathered<'a> {
+    fn gather<'a>(
+        &'a self,
+        key: &str,
+        members: &[Member],
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Gathered<'a> {
         let mut g = Gathered::default();
         // whether each keys resolve to the entity, and as what: many
         // documents' referents share keys, and each keys resolve once
         let mut resolved: FxHashMap<SameKeys, Option<Option<EntityKind>>> = FxHashMap::default();
         let mut ours: Vec<u32> = Vec::new();
-        for in_doc in members.chunk_by(|a, b| a.0 == b.0) {
+        for (n, in_doc) in members.chunk_by(|a, b| a.0 == b.0).enumerate() {
+            if n % STOP_EVERY == 0 && stop() {
+                g.stopped = true;
+                break;
+            }
             let doc = in_doc[0].0;
             let Some(entry) = self.docs.get(&doc) else {
                 continue;
@@ -1239,13 +1278,13 @@ impl EntityIndex {
     }
 
     /// The description of `id`, with every bucket it was made from.
-    fn describe(&self, id: EntityId) -> Option<(EntityInfo, Vec<String>)> {
+    fn describe(&self, id: EntityId, stop: &(dyn Fn() -> bool + Sync)) -> Description {
         // a name in most articles has members in most documents, each a
         // few cache misses away: shared among threads when there are many
         // (at 100k articles "Russia" has 390k mentions; one thread took
         // 440 ms)
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        self.describe_on(id, |members| cores.min(members / MEMBERS_PER_THREAD))
+        self.describe_on(id, |members| cores.min(members / MEMBERS_PER_THREAD), stop)
     }
 
     /// [`EntityIndex::describe`] on as many threads as `threads` says for
@@ -1254,29 +1293,38 @@ impl EntityIndex {
         &self,
         id: EntityId,
         threads: impl Fn(usize) -> usize,
-    ) -> Option<(EntityInfo, Vec<String>)> {
-        let key = self.key_of_id(id)?;
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Description {
+        let Some(key) = self.key_of_id(id) else {
+            return Ok(None);
+        };
         let mut members: FxHashSet<Member> = FxHashSet::default();
         let mut read = Vec::new();
         let candidates = self.candidate_buckets(&key, &mut read);
         for b in &candidates {
+            if stop() {
+                return Err(Stopped);
+            }
             if let Some(bk) = self.bucket(b) {
                 members.extend(bk.members.keys().copied());
             }
+        }
+        if stop() {
+            return Err(Stopped);
         }
         let mut members: Vec<Member> = members.into_iter().collect();
         members.sort_unstable();
         let threads = threads(members.len()).min(members.len()).max(1);
         let g = if threads == 1 {
-            self.gather(&key, &members)
+            self.gather(&key, &members, stop)
         } else {
             let share = members.len().div_ceil(threads);
             std::thread::scope(|s| {
                 let others: Vec<_> = members[share..]
                     .chunks(share)
-                    .map(|c| s.spawn(|| self.gather(&key, c)))
+                    .map(|c| s.spawn(|| self.gather(&key, c, stop)))
                     .collect();
-                let mut g = self.gather(&key, &members[..share]);
+                let mut g = self.gather(&key, &members[..share], stop);
                 for h in others {
                     match h.join() {
                         Ok(o) => g.merge(o),
@@ -1286,8 +1334,11 @@ impl EntityIndex {
                 g
             })
         };
+        if g.stopped {
+            return Err(Stopped);
+        }
         if !g.found {
-            return None;
+            return Ok(None);
         }
         let Gathered {
             kinds,
@@ -1345,7 +1396,7 @@ impl EntityIndex {
             .collect();
         rs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         info.roles = rs.into_iter().map(|r| r.1).collect();
-        Some((info, read))
+        Ok(Some((info, read)))
     }
 
     /// Entities whose canonical name or an alias matches `query` (fuzzy), best first.
@@ -1488,13 +1539,13 @@ mod tests {
         let mut described = 0;
         let mut many = 0;
         for id in ids {
-            let whole = index.describe_on(id, |_| 1);
+            let whole = index.describe_on(id, |_| 1, &|| false).unwrap();
             if let Some(w) = &whole {
                 described += 1;
                 many += usize::from(w.0.mentions.len() > 100);
             }
             for threads in [2, 3, 7] {
-                let shared = index.describe_on(id, |_| threads);
+                let shared = index.describe_on(id, |_| threads, &|| false).unwrap();
                 assert_eq!(format!("{whole:?}"), format!("{shared:?}"), "entity {id}");
             }
         }
@@ -1502,6 +1553,36 @@ mod tests {
             described > 50 && many > 3,
             "{described} described, {many} large"
         );
+    }
+
+    /// A description asked to stop gives up partway and keeps nothing; the
+    /// next one is whole.
+    #[test]
+    fn descriptions_give_way_when_asked() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let corpus = generated(400, 5);
+        let index = corpus.entity_index();
+        let id = index.most_mentioned(1)[0];
+        let whole = index.describe_on(id, |_| 1, &|| false).unwrap().unwrap();
+        let docs: FxHashSet<DocId> = whole.0.mentions.iter().map(|m| m.0).collect();
+        assert!(docs.len() > 2 * STOP_EVERY, "{} documents", docs.len());
+        for threads in [1, 2] {
+            // asked at the start of each share, then after STOP_EVERY documents
+            let asked = AtomicUsize::new(0);
+            let stop = || asked.fetch_add(1, Ordering::SeqCst) >= threads;
+            assert!(matches!(
+                index.describe_on(id, |_| threads, &stop),
+                Err(Stopped)
+            ));
+            assert!(asked.load(Ordering::SeqCst) > threads);
+        }
+        assert!(matches!(index.entity_unless(id, &|| true), Err(Stopped)));
+        assert!(index.descriptions.lock().kept.is_empty());
+        let kept = index.entity_unless(id, &|| false).unwrap().unwrap();
+        assert_eq!(format!("{:?}", *kept), format!("{:?}", whole.0));
+        assert!(index.descriptions.lock().kept.contains_key(&id));
+        // a kept description is given even when asked to stop
+        assert!(index.entity_unless(id, &|| true).is_ok_and(|e| e.is_some()));
     }
 
     /// A kept description is what describing afresh gives, after any
@@ -1530,7 +1611,7 @@ mod tests {
             let mut out = Vec::new();
             for id in ids(index) {
                 let kept = index.entity(id);
-                let afresh = index.describe(id).map(|d| d.0);
+                let afresh = index.describe(id, &|| false).unwrap().map(|d| d.0);
                 assert_eq!(
                     format!("{:?}", kept.as_deref()),
                     format!("{afresh:?}"),
