@@ -13,6 +13,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, ProgressToken};
 
 use super::changes::Change;
+use super::publish::SETTLE;
 use super::state::{Shared, client_answer, task_failed};
 use crate::analysis::analyze;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
@@ -219,16 +220,13 @@ async fn describe_ahead(shared: Arc<Shared>) {
     }
 }
 
-/// How long no edit has to come before background work given up for one
-/// starts again.
-const QUIET: Duration = Duration::from_millis(300);
-
-/// Wait until the client has sent no edit for [`QUIET`] and none waits for
-/// the corpus; false when the server is shutting down instead.
+/// Wait until typing pauses: the client has sent no edit for
+/// [`SETTLE`] (as the publisher's backlog waits) and none waits for the
+/// corpus; false when the server is shutting down instead.
 fn wait_for_quiet(shared: &Shared) -> bool {
     loop {
         let sent = shared.edits_sent();
-        std::thread::sleep(QUIET);
+        std::thread::sleep(SETTLE);
         if shared.shutdown_requested.load(Ordering::SeqCst) {
             return false;
         }

@@ -52,7 +52,7 @@ const EDIT_WAIT: Duration = Duration::from_millis(100);
 /// changed) ahead of the next keystroke's diagnostics: in a transcript of
 /// the 10k-article benchmark corpus, 57 documents and 4 MB of JSON for a
 /// keystroke that moves figures, 179 for one inside a figure.
-const SETTLE: Duration = Duration::from_millis(400);
+pub(super) const SETTLE: Duration = Duration::from_millis(400);
 /// Judge the whole corpus's figures at once when at least one document in
 /// this many waits to be published.
 const PREPARE_SHARE: usize = 8;

@@ -1302,15 +1302,12 @@ impl EntityIndex {
         let mut read = Vec::new();
         let candidates = self.candidate_buckets(&key, &mut read);
         for b in &candidates {
-            if stop() {
-                return Err(Stopped);
-            }
             if let Some(bk) = self.bucket(b) {
                 members.extend(bk.members.keys().copied());
             }
-        }
-        if stop() {
-            return Err(Stopped);
+            if stop() {
+                return Err(Stopped);
+            }
         }
         let mut members: Vec<Member> = members.into_iter().collect();
         members.sort_unstable();

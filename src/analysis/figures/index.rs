@@ -134,18 +134,6 @@ fn keys_of(f: &Figure, when: Published, window: Option<u32>) -> impl Iterator<It
     )
 }
 
-/// Are two documents' dates at most `window` days apart (or is either
-/// unknown, or no window set)?
-fn near_in_time(a: Published, b: Published, window: Option<u32>) -> bool {
-    match (a, b, window) {
-        (Some((alo, ahi)), Some((blo, bhi)), Some(w)) => {
-            let gap = (blo - ahi).max(alo - bhi).max(0);
-            gap <= w as i64
-        }
-        _ => true,
-    }
-}
-
 /// A figure is compared with this many figures of its bucket on either side
 /// of it in value order.
 pub const VALUE_RADIUS: usize = 64;
@@ -171,7 +159,7 @@ struct ByHash {
 
 /// A document's date as its figures' places carry it: the first and last
 /// day numbers, and for a document without a date every day, which no
-/// window excludes (as [`near_in_time`] lets an unknown date through).
+/// window excludes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Days {
     first: i32,
@@ -193,16 +181,22 @@ impl Days {
         }
     }
 
-    fn published(self) -> Published {
-        (self != Days::of(None)).then_some((self.first as i64, self.last as i64))
+    /// Are two documents' dates at most `window` days apart (or is either
+    /// unknown, or no window set)?
+    fn near(self, other: Days, window: Option<u32>) -> bool {
+        window.is_none_or(|w| {
+            let gap = (i64::from(other.first) - i64::from(self.last))
+                .max(i64::from(self.first) - i64::from(other.last));
+            gap <= i64::from(w)
+        })
     }
 }
 
 impl ByHash {
     /// Were the two figures' documents published within `window` days of
-    /// each other? [`near_in_time`] without reading either document.
+    /// each other? Read from the places, not from the documents.
     fn near(self, other: ByHash, window: Option<u32>) -> bool {
-        near_in_time(self.days.published(), other.days.published(), window)
+        self.days.near(other.days, window)
     }
 }
 
@@ -889,6 +883,25 @@ impl FigureIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The window rule on documents' own dates: at most `window` days
+    /// apart, or either unknown, or no window set.
+    fn near_in_time(a: Published, b: Published, window: Option<u32>) -> bool {
+        match (a, b, window) {
+            (Some((alo, ahi)), Some((blo, bhi)), Some(w)) => {
+                let gap = (blo - ahi).max(alo - bhi).max(0);
+                gap <= w as i64
+            }
+            _ => true,
+        }
+    }
+
+    impl Days {
+        /// The date this stands for.
+        fn published(self) -> Published {
+            (self != Days::of(None)).then_some((self.first as i64, self.last as i64))
+        }
+    }
 
     /// The date a place in the orders carries answers the window test as
     /// its document's own date does, so neighbours can be passed over by
