@@ -10,6 +10,7 @@
 mod support;
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::{Server, Start, corpus, pos_of, range_of, sample_corpus, snapshot, text_in, uri};
@@ -1232,4 +1233,37 @@ fn typing_above_a_flagged_figure_moves_the_other_articles_pointer_to_it() {
         wait_conflicts(&s, &a, 1, "a.txt still flags its figure").len(),
         1
     );
+}
+
+#[test]
+fn after_shutdown_no_more_diagnostics_are_published() {
+    // an edit that moves a flagged figure queues the other article's
+    // diagnostics until typing pauses; a client that asks to shut down in
+    // that pause gets nothing more (it may have stopped reading)
+    let (dir, a_text, _) = oil_corpus("24 million tonnes");
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    let mut s = Server::start(Start::new(dir.path()));
+    wait_conflicts(&s, &b, 1, "b.txt flags its figure");
+    s.open(&a, &a_text);
+    s.change(
+        &a,
+        2,
+        json!({"start": {"line": 1, "character": 0},
+               "end": {"line": 1, "character": 0}}),
+        "Update: talks resumed on Monday.\nMinsk is preparing.\n",
+    );
+    assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
+    let before = s.inbox.lock().unwrap().published.len();
+    // well past the pause the other article's diagnostics wait for
+    std::thread::sleep(Duration::from_millis(1500));
+    let late: Vec<String> = s.inbox.lock().unwrap().published[before..]
+        .iter()
+        .map(|(u, _)| u.clone())
+        .collect();
+    assert!(
+        !late.contains(&uri(&b)),
+        "published after shutdown: {late:?}"
+    );
+    s.notify("exit", Value::Null);
+    assert_eq!(s.finish().code(), Some(0));
 }

@@ -15,6 +15,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -204,6 +205,9 @@ pub async fn run(
         while let Ok(m) = rx.try_recv() {
             q.take(m);
         }
+        if leaving(&shared, &q) {
+            break;
+        }
         for path in std::mem::take(&mut q.removed) {
             if let Some(uri) = convert::path_to_uri(&path) {
                 let frame = frame(uri, Vec::new(), None);
@@ -301,6 +305,9 @@ pub async fn run(
             } else {
                 shown.insert(p.id, (p.spans, p.partners));
             }
+            if leaving(&shared, &q) {
+                return;
+            }
             let mut note = Note::from(p.frame);
             if !urgent && last {
                 let (tx, rx) = oneshot::channel();
@@ -310,6 +317,21 @@ pub async fn run(
             let _ = notes.send(note).await;
         }
     }
+}
+
+/// Has the client asked to shut down? It is leaving, and may have stopped
+/// reading: nothing queued is published any more (a client that no longer
+/// reads would otherwise keep the server writing, and never reading
+/// `exit`).
+fn leaving(shared: &Shared, q: &Queue) -> bool {
+    let leaving = shared.shutdown_requested.load(Ordering::SeqCst);
+    if leaving {
+        tracing::debug!(
+            "shutdown requested: the diagnostics of {} queued documents are not published",
+            q.urgent.len() + q.backlog.len()
+        );
+    }
+    leaving
 }
 
 /// One document's diagnostics, ready to send.
