@@ -22,8 +22,9 @@
 //! - names declared in `claimlens.toml` outrank all of it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::names;
@@ -135,6 +136,11 @@ impl<'a> Gathered<'a> {
 /// articles the most named place alone has 390k.
 const KEPT_MENTIONS: usize = 4_000_000;
 
+/// How often a caller waiting for someone else's description of the same
+/// entity asks its `stop` (the wait ends as soon as that description is
+/// kept or given up).
+const MAKING_WAIT: Duration = Duration::from_millis(5);
+
 /// Entity descriptions already made, each with the versions of the
 /// buckets it was made from: a description stands until one of them
 /// changes, so an edit elsewhere in the corpus keeps it.
@@ -145,6 +151,10 @@ struct Descriptions {
     tick: u64,
     /// Mentions held by `kept`.
     mentions: usize,
+    /// Entities being described right now: whoever asks for one of them
+    /// meanwhile waits for that description instead of making it again
+    /// (see [`EntityIndex::entity_unless`]).
+    making: FxHashSet<EntityId>,
 }
 
 #[derive(Debug)]
@@ -421,6 +431,22 @@ pub struct EntityIndex {
     /// Entities described ([`EntityIndex::entity`] gathers every member of
     /// a bucket: thousands for a head of state).
     descriptions: Mutex<Descriptions>,
+    /// Signalled when a description in `making` is kept or given up.
+    made: Condvar,
+}
+
+/// Marks an entity as being described until dropped (kept, given up,
+/// not found or unwound), then wakes whoever waits for it.
+struct Making<'a> {
+    index: &'a EntityIndex,
+    id: EntityId,
+}
+
+impl Drop for Making<'_> {
+    fn drop(&mut self) {
+        self.index.descriptions.lock().making.remove(&self.id);
+        self.index.made.notify_all();
+    }
 }
 
 /// How a referent resolved.
@@ -1151,17 +1177,34 @@ impl EntityIndex {
         id: EntityId,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Option<Arc<EntityInfo>>, Stopped> {
-        {
+        // outside the rayon pool only: a waiting pool thread could be one
+        // the description it waits for needs (a thread of its own, as the
+        // server's requests and describing ahead are, waits safely)
+        let may_wait = rayon::current_thread_index().is_none();
+        let making = {
             let mut ds = self.descriptions.lock();
-            ds.tick += 1;
-            let tick = ds.tick;
-            if let Some(d) = ds.kept.get_mut(&id)
-                && self.still_current(&d.stamps)
-            {
-                d.asked = tick;
-                return Ok(Some(d.info.clone()));
+            loop {
+                ds.tick += 1;
+                let tick = ds.tick;
+                if let Some(d) = ds.kept.get_mut(&id)
+                    && self.still_current(&d.stamps)
+                {
+                    d.asked = tick;
+                    return Ok(Some(d.info.clone()));
+                }
+                if !may_wait || ds.making.insert(id) {
+                    break;
+                }
+                // someone else is describing it (a hover right after
+                // indexing, while it is described ahead): wait for that
+                // one; if it gives up, describe it here
+                if stop() {
+                    return Err(Stopped);
+                }
+                self.made.wait_for(&mut ds, MAKING_WAIT);
             }
-        }
+            may_wait.then(|| Making { index: self, id })
+        };
         let Some((info, read)) = self.describe(id, stop)? else {
             return Ok(None);
         };
@@ -1169,6 +1212,7 @@ impl EntityIndex {
         self.descriptions
             .lock()
             .keep(id, self.stamp(read), info.clone());
+        drop(making);
         Ok(Some(info))
     }
 
@@ -1580,6 +1624,82 @@ mod tests {
         assert!(index.descriptions.lock().kept.contains_key(&id));
         // a kept description is given even when asked to stop
         assert!(index.entity_unless(id, &|| true).is_ok_and(|e| e.is_some()));
+    }
+
+    /// Whoever asks for an entity while another thread describes it waits
+    /// for that description (and gets the very one kept) rather than making
+    /// it again; when that one gives up, the waiter describes it itself. A
+    /// thread of a rayon pool does not wait (the description it would wait
+    /// for could need it): it describes the entity itself.
+    #[test]
+    fn a_description_in_progress_is_waited_for_not_made_twice() {
+        use std::sync::mpsc::channel;
+        let corpus = generated(400, 5);
+        let index = corpus.entity_index();
+        let id = index.most_mentioned(1)[0];
+        let whole = format!(
+            "{:?}",
+            index.describe_on(id, |_| 1, &|| false).unwrap().unwrap().0
+        );
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        for (gives_up, in_pool) in [(false, false), (true, false), (false, true)] {
+            index.descriptions.lock().kept.clear();
+            let (started, on_start) = channel::<()>();
+            let (release, on_release) = channel::<()>();
+            let first_ask = std::sync::Mutex::new(Some((started, on_release)));
+            // the describer's first look at `stop` holds it inside the
+            // description until released; later looks answer `gives_up`
+            let stop = || {
+                let first = first_ask.lock().unwrap().take();
+                match first {
+                    Some((started, on_release)) => {
+                        started.send(()).unwrap();
+                        on_release.recv().unwrap();
+                        false
+                    }
+                    None => gives_up,
+                }
+            };
+            std::thread::scope(|s| {
+                // dropped if this thread fails, which lets the first go
+                let release = release;
+                let first = s.spawn(|| index.entity_unless(id, &stop));
+                on_start.recv().unwrap();
+                let making = || index.descriptions.lock().making.contains(&id);
+                assert!(making());
+                if in_pool {
+                    let own = pool.install(|| index.entity(id)).unwrap();
+                    assert_eq!(format!("{:?}", *own), whole);
+                    // the first one's mark is left alone
+                    assert!(making());
+                    release.send(()).unwrap();
+                    assert!(first.join().unwrap().unwrap().is_some());
+                    return;
+                }
+                let tick = index.descriptions.lock().tick;
+                let second = s.spawn(|| index.entity(id));
+                // until the second asker has looked twice more (it waits)
+                // or has finished (it described the entity itself)
+                while !second.is_finished() && index.descriptions.lock().tick < tick + 3 {
+                    std::thread::yield_now();
+                }
+                release.send(()).unwrap();
+                let (first, second) = (first.join().unwrap(), second.join().unwrap().unwrap());
+                assert_eq!(format!("{:?}", *second), whole);
+                match first {
+                    Ok(first) => {
+                        assert!(!gives_up);
+                        assert!(Arc::ptr_eq(&first.unwrap(), &second), "made twice");
+                    }
+                    Err(Stopped) => assert!(gives_up),
+                }
+            });
+            assert!(index.descriptions.lock().making.is_empty());
+            assert!(index.descriptions.lock().kept.contains_key(&id));
+        }
     }
 
     /// A kept description is what describing afresh gives, after any
