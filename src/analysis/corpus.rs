@@ -97,6 +97,20 @@ pub struct Corpus {
     /// Every document's conflicts, when computed for the corpus as it is
     /// ([`Corpus::prepare_findings`]); emptied by any change.
     table: std::sync::OnceLock<Prepared>,
+    /// Each document's place among the corpus's paths (by document id),
+    /// made when first asked and dropped when a document arrives or
+    /// leaves: a hover lists a capital's first articles by path out of
+    /// tens of thousands.
+    path_order: std::sync::OnceLock<PathOrder>,
+}
+
+/// The documents of a corpus in path order.
+#[derive(Debug, Default)]
+pub struct PathOrder {
+    /// Document ids, by path.
+    pub order: Vec<DocId>,
+    /// Each document id's place in `order` (`u32::MAX` for a free id).
+    pub place: Vec<u32>,
 }
 
 impl Default for Corpus {
@@ -116,6 +130,7 @@ impl Corpus {
             free: Vec::new(),
             claims: ClaimIndex::default(),
             table: std::sync::OnceLock::new(),
+            path_order: std::sync::OnceLock::new(),
         }
     }
 
@@ -161,6 +176,36 @@ impl Corpus {
 
     pub fn doc_id(&self, path: &Path) -> Option<DocId> {
         self.by_path.get(path).copied()
+    }
+
+    /// Where `id`'s path comes among the corpus's paths, in `Path` order:
+    /// comparing two of these is comparing the paths (cheaper when many
+    /// are compared). `None` for a document not in the corpus.
+    pub fn path_rank(&self, id: DocId) -> Option<u32> {
+        self.doc(id)?;
+        self.path_order().place.get(id as usize).copied()
+    }
+
+    /// The documents in path order: made on the first call after
+    /// documents arrived or left, which a server can do ahead of the first
+    /// hover.
+    pub fn path_order(&self) -> &PathOrder {
+        self.path_order.get_or_init(|| {
+            let mut by_path: Vec<(&Path, DocId)> = self
+                .by_path
+                .iter()
+                .map(|(p, &d)| (p.as_path(), d))
+                .collect();
+            by_path.sort_unstable();
+            let mut place = vec![u32::MAX; self.docs.len()];
+            for (r, &(_, d)) in by_path.iter().enumerate() {
+                place[d as usize] = r as u32;
+            }
+            PathOrder {
+                order: by_path.into_iter().map(|x| x.1).collect(),
+                place,
+            }
+        })
     }
 
     pub fn doc(&self, id: DocId) -> Option<&Document> {
@@ -312,6 +357,7 @@ impl Corpus {
                     self.docs.push(None);
                 }
                 self.by_path.insert(path.clone(), id);
+                self.path_order.take();
                 id
             }
         };
@@ -355,6 +401,7 @@ impl Corpus {
             return Vec::new();
         };
         self.forget_judged();
+        self.path_order.take();
         self.docs[id as usize] = None;
         self.free.push(id);
         self.entities.remove(id);
@@ -848,6 +895,49 @@ mod tests {
              \"Are we producing gas? No, we receive natural gas from fraternal Russia. \
              Are we producing {figure} of oil to provide our refineries? No,\" he said.\n"
         )
+    }
+
+    /// A document's path rank orders documents as their paths do, after
+    /// documents arrive, leave and come back (reusing a freed id), and an
+    /// edit keeps it.
+    #[test]
+    fn path_ranks_follow_the_paths() {
+        let mut c = Corpus::default();
+        let up = |c: &mut Corpus, p: &str, figure: &str| {
+            let t: Arc<str> = Arc::from(article(figure));
+            let a = Arc::new(crate::analysis::analyze(&t, &Config::default()));
+            c.upsert(PathBuf::from(p), t, a);
+        };
+        let check = |c: &Corpus| {
+            let mut ids: Vec<DocId> = c.documents().map(|(id, _)| id).collect();
+            let mut by_rank = ids.clone();
+            ids.sort_by(|&a, &b| c.doc(a).unwrap().path.cmp(&c.doc(b).unwrap().path));
+            by_rank.sort_by_key(|&d| c.path_rank(d).unwrap());
+            assert_eq!(ids, by_rank);
+        };
+        // "a/b" comes before "a-b" and "a.txt" as a path, not as bytes
+        for p in ["c/a-b.txt", "c/a/b.txt", "c/a.txt", "c/ab/c.txt", "b.txt"] {
+            up(&mut c, p, "25 million tonnes");
+            check(&c);
+        }
+        let rank_before = c.path_rank(c.doc_id(Path::new("c/a.txt")).unwrap());
+        up(&mut c, "c/a.txt", "24 million tonnes");
+        assert_eq!(
+            c.path_rank(c.doc_id(Path::new("c/a.txt")).unwrap()),
+            rank_before
+        );
+        let gone = c.doc_id(Path::new("c/a/b.txt")).unwrap();
+        c.remove(Path::new("c/a/b.txt"));
+        assert_eq!(c.path_rank(gone), None);
+        check(&c);
+        up(&mut c, "a/z.txt", "24 million tonnes");
+        assert_eq!(
+            c.doc_id(Path::new("a/z.txt")),
+            Some(gone),
+            "the freed id again"
+        );
+        check(&c);
+        assert_eq!(c.path_rank(gone), Some(0));
     }
 
     #[test]

@@ -102,8 +102,8 @@ pub fn entity_markdown(view: &View, e: &EntityInfo) -> String {
     // files arrived, and the same corpus must read the same however built;
     // only the listed ones are sorted (a capital is in most articles)
     let by_path = |a: &(DocId, usize, Span), b: &(DocId, usize, Span)| {
-        let path = |d: DocId| view.corpus.doc(d).map(|doc| doc.path.as_path());
-        path(a.0).cmp(&path(b.0)).then(a.2.start.cmp(&b.2.start))
+        let rank = |d: DocId| view.corpus.path_rank(d);
+        rank(a.0).cmp(&rank(b.0)).then(a.2.start.cmp(&b.2.start))
     };
     if per_doc.len() > LISTED {
         per_doc.select_nth_unstable_by(LISTED, by_path);

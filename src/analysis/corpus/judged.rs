@@ -15,7 +15,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{ClaimMemo, Corpus};
+use super::{ClaimMemo, Corpus, PathOrder};
 use crate::analysis::entities::DocId;
 use crate::analysis::figures::Conflict;
 
@@ -52,7 +52,7 @@ impl Corpus {
         ) else {
             return false;
         };
-        let (_, place) = self.path_order();
+        let place = &self.path_order().place;
         table.par_iter_mut().for_each(|(_, list)| {
             for c in list {
                 c.others
@@ -88,7 +88,7 @@ impl Corpus {
     /// Names the corpus a stored table was judged for: the configuration,
     /// and every document's path and text. Equal keys, equal tables.
     pub fn judged_key(&self) -> u128 {
-        let (order, _) = self.path_order();
+        let order = &self.path_order().order;
         let parts: Vec<(&Path, u128)> = order
             .par_iter()
             .filter_map(|&id| {
@@ -113,11 +113,11 @@ impl Corpus {
     /// [`Corpus::prepare_findings`] has made it for the corpus as it is.
     pub fn export_judged(&self) -> Option<Vec<u8>> {
         let table = self.table.get()?;
-        let (order, place) = self.path_order();
+        let PathOrder { order, place } = self.path_order();
         let mut out = Vec::new();
         let mut put = |v: u32| out.extend_from_slice(&v.to_le_bytes());
         put(order.len() as u32);
-        for id in &order {
+        for id in order {
             let list = table.conflicts.get(id).map_or(&[][..], Vec::as_slice);
             put(list.len() as u32);
             for c in list {
@@ -142,7 +142,7 @@ impl Corpus {
         if self.table.get().is_some() {
             return Ok(());
         }
-        let (order, _) = self.path_order();
+        let order = &self.path_order().order;
         // figure counts by place: read once each, not once per mention
         let counts: Vec<usize> = order
             .iter()
@@ -203,22 +203,6 @@ impl Corpus {
             texts: self.figure_texts(),
         });
         Ok(())
-    }
-
-    /// Documents in path order, and each document id's place in it
-    /// (`u32::MAX` for a free id).
-    fn path_order(&self) -> (Vec<DocId>, Vec<u32>) {
-        let mut order: Vec<(&Path, DocId)> = self
-            .by_path
-            .iter()
-            .map(|(p, &id)| (p.as_path(), id))
-            .collect();
-        order.sort_unstable();
-        let mut place = vec![u32::MAX; self.docs.len()];
-        for (i, &(_, id)) in order.iter().enumerate() {
-            place[id as usize] = i as u32;
-        }
-        (order.into_iter().map(|x| x.1).collect(), place)
     }
 
     /// [`Prepared::texts`] for the corpus as it is.
