@@ -1198,6 +1198,19 @@ fn a_kept_figure_is_no_longer_cited_but_other_disagreements_remain() {
     assert!(related_files(&c, "b.txt").is_empty());
 }
 
+/// Open `a` (a.txt of [`oil_corpus`]) and type two lines above its
+/// figure, which b.txt's warning points at.
+fn type_two_lines_above_the_figure(s: &Server, a: &Path, a_text: &str) {
+    s.open(a, a_text);
+    s.change(
+        a,
+        2,
+        json!({"start": {"line": 1, "character": 0},
+               "end": {"line": 1, "character": 0}}),
+        "Update: talks resumed on Monday.\nMinsk is preparing.\n",
+    );
+}
+
 #[test]
 fn typing_above_a_flagged_figure_moves_the_other_articles_pointer_to_it() {
     // b.txt's warning points at a.txt's figure; lines typed above that
@@ -1213,14 +1226,7 @@ fn typing_above_a_flagged_figure_moves_the_other_articles_pointer_to_it() {
     wait_conflicts(&s, &b, 1, "b.txt flags its figure");
     let at = pos_of(&a_text, "25 million tonnes", 1, 0);
     assert_eq!(pointer(&s), json!({"line": at.0, "character": at.1}));
-    s.open(&a, &a_text);
-    s.change(
-        &a,
-        2,
-        json!({"start": {"line": 1, "character": 0},
-                           "end": {"line": 1, "character": 0}}),
-        "Update: talks resumed on Monday.\nMinsk is preparing.\n",
-    );
+    type_two_lines_above_the_figure(&s, &a, &a_text);
     s.wait_for("b.txt's pointer two lines further down", |ib| {
         ib.diagnostics.get(&uri(&b)).is_some_and(|d| {
             d.first().is_some_and(|d| {
@@ -1244,14 +1250,7 @@ fn after_shutdown_no_more_diagnostics_are_published() {
     let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
     let mut s = Server::start(Start::new(dir.path()));
     wait_conflicts(&s, &b, 1, "b.txt flags its figure");
-    s.open(&a, &a_text);
-    s.change(
-        &a,
-        2,
-        json!({"start": {"line": 1, "character": 0},
-               "end": {"line": 1, "character": 0}}),
-        "Update: talks resumed on Monday.\nMinsk is preparing.\n",
-    );
+    type_two_lines_above_the_figure(&s, &a, &a_text);
     assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
     let before = s.inbox.lock().unwrap().published.len();
     // well past the pause the other article's diagnostics wait for
