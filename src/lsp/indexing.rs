@@ -184,13 +184,15 @@ const DESCRIBED_AHEAD: usize = 64;
 /// for it) and starts again once typing pauses. A hover asking for the
 /// entity being described waits for that description rather than making
 /// a second one beside it. The documents' path order, by which a hover
-/// lists an entity's articles, is made first.
+/// lists an entity's articles, is made first if judging has not made it.
 async fn describe_ahead(shared: Arc<Shared>) {
     let res = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let ids = {
             let corpus = shared.corpus.read();
-            // the order in which hovers list an entity's articles
+            // the order in which hovers list an entity's articles: made
+            // already when the corpus was judged at once, here when that
+            // judgement gave way to an edit
             corpus.path_order();
             tracing::debug!("paths ordered in {:.2?}", started.elapsed());
             corpus.most_mentioned(DESCRIBED_AHEAD)
