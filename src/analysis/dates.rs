@@ -413,10 +413,18 @@ impl<'a> DateScanner<'a> {
 /// Only the head of the text is read: dates in the body are events, not the
 /// article's date.
 pub fn article_date(text: &str) -> Option<Date> {
+    let head = &text[..head_limit(text)];
+    article_date_in(head, &tokenize(head))
+}
+
+/// [`article_date`] over the text's tokens, made once for every analysis
+/// (tokenizing the head again was 2% of analysing an article). A token
+/// that the head's limit would cut is left out with what follows it.
+pub fn article_date_in(text: &str, toks: &[Token]) -> Option<Date> {
     let head_end = head_limit(text);
     let head = &text[..head_end];
-    let toks = tokenize(head);
-    let sc = DateScanner::new(head, &toks);
+    let toks = &toks[..toks.partition_point(|t| t.span.end as usize <= head_end)];
+    let sc = DateScanner::new(head, toks);
     let mut stamp = None;
     let mut published = None;
     let mut date_line = None;
@@ -632,6 +640,49 @@ mod tests {
             None
         );
         assert_eq!(article_date("No date here at all."), None);
+    }
+
+    /// Reading the whole text's tokens finds the date the head's own
+    /// tokens find: in every article of the project's and the shared
+    /// corpora, where the 1,500-byte limit cuts a date in two, and where
+    /// the only date line is past the head.
+    #[test]
+    fn article_date_from_the_texts_tokens() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        let mut dirs = vec![root.join("corpus"), root.join("../shared/corpus-real")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push(t);
+                }
+            }
+        }
+        assert!(texts.len() >= 5, "no articles found under {root:?}");
+        let dated = texts.iter().filter(|t| article_date(t).is_some()).count();
+        assert!(dated > 0, "no article of {} has a date", texts.len());
+        // "Title" then a date line whose year the limit cuts off
+        let cut = format!(
+            "Title\n\n{}\n\nSeptember 14, 2020 – and more",
+            "x ".repeat(738)
+        );
+        assert_eq!(cut.find("2020"), Some(1499));
+        texts.push(cut);
+        // a date line past the twelfth line is the body's
+        let late = format!("Title\n{}September 14, 2020\n\nBody", "line\n".repeat(12));
+        assert_eq!(article_date(&late), None);
+        texts.push(late);
+        for t in &texts {
+            assert_eq!(
+                article_date_in(t, &tokenize(t)),
+                article_date(t),
+                "{}",
+                &t[..t.len().min(200)]
+            );
+        }
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn analyze(text: &str, config: &Config) -> DocAnalysis {
     let mut statements = statements::segment(text, &toks, &sentences);
     let claims = claims::DocClaims::build(text, &toks, &statements, &entities);
     let mut figures = figures::extract(text, &toks, &sentences, &statements);
-    let date = dates::article_date(text);
+    let date = dates::article_date_in(text, &toks);
     fit(&mut sentences, &mut entities, &mut statements, &mut figures);
     DocAnalysis {
         sentences,

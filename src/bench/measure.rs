@@ -692,7 +692,7 @@ fn stage_times(texts: &[&str], cfg: &Config) -> Vec<(String, f64)> {
         tick(4, &mut lap);
         let figs = figures::extract(text, &toks, &sents, &stmts);
         tick(5, &mut lap);
-        let d = dates::article_date(text);
+        let d = dates::article_date_in(text, &toks);
         tick(6, &mut lap);
         black_box((ents, cl, figs, d));
     }
