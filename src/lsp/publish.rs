@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use parking_lot::RwLock;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
@@ -31,7 +32,7 @@ use tower_lsp_server::ls_types::{
 use super::convert;
 use super::state::{Shared, View, client_answer};
 use super::transport::Note;
-use crate::analysis::corpus::{ClaimMemo, Corpus};
+use crate::analysis::corpus::{ClaimMemo, Corpus, Document};
 use crate::analysis::entities::DocId;
 use crate::analysis::span::Span;
 use crate::cache;
@@ -174,10 +175,12 @@ pub async fn run(
 ) {
     let mut q = Queue::default();
     let mut shown: Shown = FxHashMap::default();
+    let uris = Arc::new(Uris::default());
     // written once the last chunk of the backlog sent is written
     let mut in_flight: Option<oneshot::Receiver<()>> = None;
     loop {
         if q.is_idle() {
+            uris.clear();
             let written = finish(&shared, &client, &mut q);
             // answered once what was published before is written
             if !written.is_empty() {
@@ -251,13 +254,15 @@ pub async fn run(
         // nobody is typing
         let bulk = (!urgent && !q.typing()).then_some(q.backlog.len() + ids.len());
         let sh = shared.clone();
+        let uris = uris.clone();
         let started = Instant::now();
         let n = ids.len();
         // while the user types, other documents are computed on one core,
         // leaving the other to the next keystroke
         let parallel = urgent || !q.typing();
         let batch =
-            tokio::task::spawn_blocking(move || compute(&sh, &ids, bulk, urgent, parallel)).await;
+            tokio::task::spawn_blocking(move || compute(&sh, &uris, &ids, bulk, urgent, parallel))
+                .await;
         if urgent {
             tracing::debug!(
                 "diagnostics of {n} edited documents computed in {:.1} ms",
@@ -334,6 +339,37 @@ fn leaving(shared: &Shared, q: &Queue) -> bool {
     leaving
 }
 
+/// Documents' URIs, each made once while there is work to publish. A
+/// document's URI is written into the related information of every
+/// finding that points at it: at 100k generated articles, percent-encoding
+/// and parsing them again for each one took a tenth of publishing the
+/// first indexing's diagnostics (perf, at 94fe0ae). An entry holds the path
+/// it was made from, so a document id given to another file after a
+/// removal is not answered with the old URI; the memo is emptied whenever
+/// the queue runs dry.
+#[derive(Default)]
+struct Uris(RwLock<FxHashMap<DocId, (PathBuf, Uri)>>);
+
+impl Uris {
+    fn of(&self, id: DocId, doc: &Document) -> Option<Uri> {
+        if let Some((path, uri)) = self.0.read().get(&id)
+            && *path == doc.path
+        {
+            return Some(uri.clone());
+        }
+        let uri = convert::path_to_uri(&doc.path)?;
+        self.0.write().insert(id, (doc.path.clone(), uri.clone()));
+        Some(uri)
+    }
+
+    fn clear(&self) {
+        let mut m = self.0.write();
+        if m.capacity() > 0 {
+            *m = FxHashMap::default();
+        }
+    }
+}
+
 /// One document's diagnostics, ready to send.
 struct Published {
     id: DocId,
@@ -363,6 +399,7 @@ fn frame(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Vec<u8
 /// for at most one document per core.
 fn compute(
     shared: &Shared,
+    uris: &Uris,
     ids: &[DocId],
     bulk: Option<usize>,
     urgent: bool,
@@ -391,10 +428,10 @@ fn compute(
         let Some(d) = corpus.doc(id) else {
             return Ok(None);
         };
-        let Some(uri) = convert::path_to_uri(&d.path) else {
+        let Some(uri) = uris.of(id, d) else {
             return Ok(None);
         };
-        let (diagnostics, spans, partners) = diagnostics_of(&view, id, memo);
+        let (diagnostics, spans, partners) = diagnostics_of(&view, id, memo, uris);
         Ok(Some(Published {
             id,
             frame: frame(uri, diagnostics, open.get(&d.path).copied()),
@@ -483,7 +520,7 @@ fn finish(shared: &Shared, client: &Client, q: &mut Queue) -> Vec<oneshot::Sende
 
 /// The diagnostics of one document.
 pub fn diagnostics(view: &View, id: DocId) -> Vec<Diagnostic> {
-    diagnostics_of(view, id, &ClaimMemo::default()).0
+    diagnostics_of(view, id, &ClaimMemo::default(), &Uris::default()).0
 }
 
 /// The diagnostics of one document, with the spans they flag and the
@@ -492,6 +529,7 @@ fn diagnostics_of(
     view: &View,
     id: DocId,
     memo: &ClaimMemo,
+    uris: &Uris,
 ) -> (Vec<Diagnostic>, Vec<Span>, Vec<DocId>) {
     let corpus = view.corpus;
     let Some(doc) = corpus.doc(id) else {
@@ -515,7 +553,7 @@ fn diagnostics_of(
                     let other = corpus.doc(*od)?;
                     Some(DiagnosticRelatedInformation {
                         location: Location::new(
-                            convert::path_to_uri(&other.path)?,
+                            uris.of(*od, other)?,
                             convert::span_to_range(other, *span, view.enc),
                         ),
                         message: label.clone(),
@@ -534,4 +572,42 @@ fn diagnostics_of(
         })
         .collect();
     (diagnostics, spans, partners)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::analysis::config::Config;
+
+    fn up(c: &mut Corpus, path: &str) -> DocId {
+        let t: Arc<str> = Arc::from("Belarus imported 25 million tonnes of oil.");
+        let a = Arc::new(crate::analysis::analyze(&t, &Config::default()));
+        c.upsert(PathBuf::from(path), t, a);
+        c.doc_id(Path::new(path)).unwrap()
+    }
+
+    /// A document's URI is made once, and an id given to another file
+    /// after a removal gets that file's URI, not the one kept.
+    #[test]
+    fn uris_follow_the_document_an_id_stands_for() {
+        let mut c = Corpus::default();
+        let uris = Uris::default();
+        let a = up(&mut c, "/news/a b.txt");
+        let want_a = convert::path_to_uri(Path::new("/news/a b.txt")).unwrap();
+        assert_eq!(uris.of(a, c.doc(a).unwrap()), Some(want_a.clone()));
+        assert_eq!(uris.0.read().len(), 1);
+        assert_eq!(uris.of(a, c.doc(a).unwrap()), Some(want_a));
+        assert_eq!(uris.0.read().len(), 1);
+        c.remove(Path::new("/news/a b.txt"));
+        let b = up(&mut c, "/news/b.txt");
+        assert_eq!(b, a, "the freed id is given again");
+        assert_eq!(
+            uris.of(b, c.doc(b).unwrap()),
+            convert::path_to_uri(Path::new("/news/b.txt"))
+        );
+        uris.clear();
+        assert!(uris.0.read().is_empty());
+    }
 }
