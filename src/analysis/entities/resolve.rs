@@ -426,8 +426,12 @@ pub struct EntityIndex {
     interner: Mutex<Interner>,
     /// Bucket -> documents whose cached mentions were read from it.
     readers: Mutex<FxHashMap<String, FxHashSet<DocId>>>,
-    /// Buckets changed by the last update or removal.
+    /// Buckets changed by the last update or removal, recorded only while
+    /// `tracking` (for [`EntityIndex::update_affected`] and
+    /// [`EntityIndex::remove_affected`]): filling the index copied every
+    /// referent's bucket keys into it otherwise, for nothing.
     touched: Vec<String>,
+    tracking: bool,
     /// Entities described ([`EntityIndex::entity`] gathers every member of
     /// a bucket: thousands for a head of state).
     descriptions: Mutex<Descriptions>,
@@ -493,8 +497,14 @@ impl EntityIndex {
         &self.config
     }
 
+    fn touch(&mut self, key: &str) {
+        if self.tracking {
+            self.touched.push(key.to_string());
+        }
+    }
+
     fn bump(&mut self, key: &str) {
-        self.touched.push(key.to_string());
+        self.touch(key);
         self.clock += 1;
         let c = self.clock;
         if let Some(b) = self.buckets.get_mut(key) {
@@ -528,22 +538,22 @@ impl EntityIndex {
             if w > 0 {
                 let member = (doc, i as u32);
                 for b in bs {
-                    if let Some(s) = b.strip_prefix("s:") {
-                        self.add_fuzzy(s);
+                    if b.starts_with("s:") {
+                        self.add_fuzzy(&b);
                     }
                     self.clock += 1;
                     let clock = self.clock;
-                    self.touched.push(b.clone());
+                    self.touch(&b);
                     let bucket = self.buckets.entry(b).or_default();
                     bucket.version = clock;
                     bucket.members.insert(member, w);
                     bucket.weight += w;
                     if let (Some(f), Some(s)) = (&k.first, &k.surname) {
-                        *bucket.firsts.entry(f.clone()).or_default() += w;
-                        *bucket.surnames.entry(s.clone()).or_default() += w;
+                        inc(&mut bucket.firsts, f, w);
+                        inc(&mut bucket.surnames, s, w);
                     }
                     if let Some(a) = &k.acronym {
-                        *bucket.acronyms.entry(a.clone()).or_default() += w;
+                        inc(&mut bucket.acronyms, a, w);
                     }
                     if let Some(kind) = k.kind
                         && !k.weak
@@ -575,14 +585,18 @@ impl EntityIndex {
     /// entity answers (mentions, kinds, entity ids) may have changed: those
     /// whose cached answers read a bucket this change touched.
     pub fn update_affected(&mut self, doc: DocId, ents: Arc<DocEntities>) -> Vec<DocId> {
+        self.tracking = true;
         self.update(doc, ents);
+        self.tracking = false;
         self.affected(doc)
     }
 
     /// Remove a document and return the other documents whose answers may
     /// have changed.
     pub fn remove_affected(&mut self, doc: DocId) -> Vec<DocId> {
+        self.tracking = true;
         self.remove(doc);
+        self.tracking = false;
         self.affected(doc)
     }
 
@@ -626,7 +640,7 @@ impl EntityIndex {
                 self.clock += 1;
                 let clock = self.clock;
                 let mut empty = false;
-                self.touched.push(b.clone());
+                self.touch(&b);
                 if let Some(bucket) = self.buckets.get_mut(&b) {
                     bucket.version = clock;
                     if bucket.members.remove(&member).is_some() {
@@ -666,8 +680,10 @@ impl EntityIndex {
         }
     }
 
-    fn add_fuzzy(&mut self, s: &str) {
-        if self.buckets.contains_key(&format!("s:{s}")) || s.chars().count() < 6 {
+    /// `bucket`: a surname bucket's key ("s:" and the surname key).
+    fn add_fuzzy(&mut self, bucket: &str) {
+        let s = &bucket[2..];
+        if self.buckets.contains_key(bucket) || s.chars().count() < 6 {
             return;
         }
         // a new spelling joins the family of its neighbours: their answers change
@@ -1473,6 +1489,16 @@ impl EntityIndex {
             }
         }
         out
+    }
+}
+
+/// Add `w` to `key`'s count, copying the key only when it is new.
+fn inc(map: &mut FxHashMap<String, u32>, key: &str, w: u32) {
+    match map.get_mut(key) {
+        Some(v) => *v += w,
+        None => {
+            map.insert(key.to_string(), w);
+        }
     }
 }
 

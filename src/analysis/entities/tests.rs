@@ -258,7 +258,12 @@ fn incremental_update_and_cache() {
     );
     // removing the Zelensky article changes document 0
     assert_eq!(idx.remove_affected(1), vec![0]);
-    idx.update(1, Arc::new(doc(b, &EntityConfig::default())));
+    assert!(idx.doc_mentions(0).is_empty());
+    // and bringing it back changes document 0 again
+    assert_eq!(
+        idx.update_affected(1, Arc::new(doc(b, &EntityConfig::default()))),
+        vec![0]
+    );
     assert_eq!(idx.doc_mentions(0).len(), 1);
     idx.remove(1);
     assert!(idx.doc_mentions(0).is_empty());
