@@ -424,14 +424,6 @@ pub struct EntityIndex {
     declared_names: FxHashMap<String, u32>,
     clock: u64,
     interner: Mutex<Interner>,
-    /// Bucket -> documents whose cached mentions were read from it.
-    readers: Mutex<FxHashMap<String, FxHashSet<DocId>>>,
-    /// Buckets changed by the last update or removal, recorded only while
-    /// `tracking` (for [`EntityIndex::update_affected`] and
-    /// [`EntityIndex::remove_affected`]): filling the index copied every
-    /// referent's bucket keys into it otherwise, for nothing.
-    touched: Vec<String>,
-    tracking: bool,
     /// Entities described ([`EntityIndex::entity`] gathers every member of
     /// a bucket: thousands for a head of state).
     descriptions: Mutex<Descriptions>,
@@ -497,14 +489,7 @@ impl EntityIndex {
         &self.config
     }
 
-    fn touch(&mut self, key: &str) {
-        if self.tracking {
-            self.touched.push(key.to_string());
-        }
-    }
-
     fn bump(&mut self, key: &str) {
-        self.touch(key);
         self.clock += 1;
         let c = self.clock;
         if let Some(b) = self.buckets.get_mut(key) {
@@ -521,7 +506,6 @@ impl EntityIndex {
     /// ([`DocKeys::new`], which needs no index: many documents' keys are
     /// made in parallel).
     pub fn update_keyed(&mut self, doc: DocId, filed: DocKeys) {
-        self.touched.clear();
         self.remove_doc(doc);
         let DocKeys {
             ents,
@@ -543,7 +527,6 @@ impl EntityIndex {
                     }
                     self.clock += 1;
                     let clock = self.clock;
-                    self.touch(&b);
                     let bucket = self.buckets.entry(b).or_default();
                     bucket.version = clock;
                     bucket.members.insert(member, w);
@@ -577,7 +560,6 @@ impl EntityIndex {
     }
 
     pub fn remove(&mut self, doc: DocId) {
-        self.touched.clear();
         self.remove_doc(doc);
     }
 
@@ -585,33 +567,41 @@ impl EntityIndex {
     /// entity answers (mentions, kinds, entity ids) may have changed: those
     /// whose cached answers read a bucket this change touched.
     pub fn update_affected(&mut self, doc: DocId, ents: Arc<DocEntities>) -> Vec<DocId> {
-        self.tracking = true;
-        self.update(doc, ents);
-        self.tracking = false;
-        self.affected(doc)
+        self.affected_by(doc, |idx| idx.update(doc, ents))
     }
 
     /// Remove a document and return the other documents whose answers may
     /// have changed.
     pub fn remove_affected(&mut self, doc: DocId) -> Vec<DocId> {
-        self.tracking = true;
-        self.remove(doc);
-        self.tracking = false;
-        self.affected(doc)
+        self.affected_by(doc, |idx| idx.remove(doc))
     }
 
-    fn affected(&mut self, doc: DocId) -> Vec<DocId> {
-        let touched = std::mem::take(&mut self.touched);
-        let readers = self.readers.lock();
-        let mut out: Vec<DocId> = touched
-            .iter()
-            .filter_map(|b| readers.get(b))
-            .flatten()
+    /// The documents other than `doc` whose cached answers `change` makes
+    /// stale. Read from the answers' own bucket stamps, which every change
+    /// bumps, so the index keeps no list of who read what (it cost a lock
+    /// and a copy of every bucket key on each answer, and a set per bucket,
+    /// for these two queries only). Costs a look at every cached answer.
+    fn affected_by(&mut self, doc: DocId, change: impl FnOnce(&mut Self)) -> Vec<DocId> {
+        let current = |idx: &Self, d: DocId| {
+            idx.docs.get(&d).is_some_and(|e| {
+                e.cache
+                    .lock()
+                    .as_ref()
+                    .is_some_and(|c| idx.still_current(&c.stamps))
+            })
+        };
+        let before: Vec<DocId> = self
+            .docs
+            .keys()
             .copied()
-            .filter(|&d| d != doc && self.docs.contains_key(&d))
+            .filter(|&d| d != doc && current(self, d))
+            .collect();
+        change(self);
+        let mut out: Vec<DocId> = before
+            .into_iter()
+            .filter(|&d| self.docs.contains_key(&d) && !current(self, d))
             .collect();
         out.sort_unstable();
-        out.dedup();
         out
     }
 
@@ -619,17 +609,6 @@ impl EntityIndex {
         let Some(entry) = self.docs.remove(&doc) else {
             return;
         };
-        if let Some(c) = entry.cache.lock().as_ref() {
-            let mut readers = self.readers.lock();
-            for (k, _) in &c.stamps {
-                if let Some(set) = readers.get_mut(k) {
-                    set.remove(&doc);
-                    if set.is_empty() {
-                        readers.remove(k);
-                    }
-                }
-            }
-        }
         for (i, r) in entry.referents.iter().enumerate() {
             let (k, w) = (&r.keys, r.weight);
             if w == 0 {
@@ -640,7 +619,6 @@ impl EntityIndex {
                 self.clock += 1;
                 let clock = self.clock;
                 let mut empty = false;
-                self.touch(&b);
                 if let Some(bucket) = self.buckets.get_mut(&b) {
                     bucket.version = clock;
                     if bucket.members.remove(&member).is_some() {
@@ -1076,19 +1054,6 @@ impl EntityIndex {
         drop(interner);
         read.sort();
         read.dedup();
-        {
-            let mut readers = self.readers.lock();
-            if let Some(old) = cache.as_ref() {
-                for (k, _) in &old.stamps {
-                    if let Some(set) = readers.get_mut(k) {
-                        set.remove(&doc);
-                    }
-                }
-            }
-            for k in &read {
-                readers.entry(k.clone()).or_default().insert(doc);
-            }
-        }
         let stamps = self.stamp(read);
         let mentions = Arc::new(out);
         *cache = Some(Cached {
