@@ -744,7 +744,11 @@ impl FigureIndex {
         for b in by_size {
             tasks.extend((0..orders[b].len()).step_by(SPAN).map(|s| (b, s)));
         }
-        let pairs: Vec<Vec<(ByHash, ByHash)>> = tasks
+        // each pair found is kept in both directions, as (document, figure,
+        // other document, other figure): 16 bytes where the pair of places
+        // took 64 (at 100k generated articles, 4.3M pairs)
+        type Directed = (DocId, u32, DocId, u32);
+        let found: Vec<Vec<Directed>> = tasks
             .par_iter()
             .map_init(&memo, |m, &(b, start)| {
                 if stop() {
@@ -762,7 +766,8 @@ impl FigureIndex {
                         return;
                     };
                     if conflict_across(a.doc, fa, c.doc, fc, &same) {
-                        out.push((a, c));
+                        out.push((a.doc, a.figure, c.doc, c.figure));
+                        out.push((c.doc, c.figure, a.doc, a.figure));
                     }
                 };
                 let after = |i: usize, r: usize| i + 1..(i + 1 + r).min(o.len());
@@ -778,38 +783,42 @@ impl FigureIndex {
                         }
                     }
                 }
+                out.shrink_to_fit();
                 out
             })
             .collect();
+        // the orders' copy of every bucket is not needed any more
+        drop(orders);
         if stop() {
             return None;
         }
-        let mut directed: Vec<(DocId, u32, DocId, u32)> = Vec::new();
-        for (a, c) in pairs.into_iter().flatten() {
-            directed.push((a.doc, a.figure, c.doc, c.figure));
-            directed.push((c.doc, c.figure, a.doc, a.figure));
-        }
         // and inside each document, through the links it made
+        let mut within: Vec<Directed> = Vec::new();
         for (&doc, d) in &self.docs {
             for (i, f) in d.figures.iter().enumerate() {
                 if f.comparable() {
-                    directed
-                        .extend(conflicts_within(&d.figures, i).map(|j| (doc, i as u32, doc, j)));
+                    within.extend(conflicts_within(&d.figures, i).map(|j| (doc, i as u32, doc, j)));
                 }
             }
         }
+        // one list, allocated once at its size; each part is freed once
+        // copied
+        let total = within.len() + found.iter().map(Vec::len).sum::<usize>();
+        let mut directed: Vec<Directed> = Vec::with_capacity(total);
+        directed.append(&mut within);
+        drop(within);
+        for part in found {
+            directed.extend_from_slice(&part);
+        }
         directed.par_sort_unstable();
         directed.dedup();
+        // each figure's others, at their size
         let mut out: FxHashMap<DocId, Vec<Conflict>> = FxHashMap::default();
-        for (doc, figure, od, of) in directed {
-            let list = out.entry(doc).or_default();
-            match list.last_mut() {
-                Some(c) if c.figure == figure => c.others.push((od, of)),
-                _ => list.push(Conflict {
-                    figure,
-                    others: vec![(od, of)],
-                }),
-            }
+        for run in directed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            out.entry(run[0].0).or_default().push(Conflict {
+                figure: run[0].1,
+                others: run.iter().map(|x| (x.2, x.3)).collect(),
+            });
         }
         Some(out)
     }
