@@ -91,7 +91,6 @@ fn fit(
     }
     figures.shrink_to_fit();
     for f in figures.iter_mut() {
-        string(&mut f.unit);
         f.thing.iter_mut().for_each(string);
         for v in [&mut f.context, &mut f.local, &mut f.names, &mut f.same_as] {
             v.shrink_to_fit();

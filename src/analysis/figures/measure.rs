@@ -1482,7 +1482,7 @@ pub(crate) fn finish(
         span,
         low,
         high,
-        unit: base.to_string(),
+        unit: base,
         statement,
         outer_statement: None,
         twins: (1, 0),

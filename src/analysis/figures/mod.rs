@@ -105,7 +105,10 @@ pub struct Figure {
     pub high: f64,
     /// The base unit compared on: "tonne", "metre", "day", "USD",
     /// "percent", "date", "count" (with [`Figure::thing`] saying of what).
-    pub unit: String,
+    /// One of the unit table's names, not a string of its own: 1.4M
+    /// figures at 100k generated articles gave 8 distinct units.
+    #[serde(with = "unit_name")]
+    pub unit: unit_name::Name,
     /// Index of the innermost statement holding it.
     pub statement: Option<u32>,
     /// The statement enclosing that one (a quote's sentence), if any.
@@ -163,7 +166,7 @@ impl Figure {
     /// The quantity key figures are bucketed by across documents: the base
     /// unit and the measured thing. `None` when the thing is unknown.
     pub fn key(&self) -> Option<(&str, &str)> {
-        self.thing.as_deref().map(|t| (self.unit.as_str(), t))
+        self.thing.as_deref().map(|t| (self.unit, t))
     }
 
     /// Can this figure be compared with others at all? Earlier values,

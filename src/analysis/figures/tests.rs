@@ -44,16 +44,13 @@ fn numbers_in_digits_and_words_with_units() {
     let oil = find(t, &fs, "25 million");
     assert_eq!(oil.span.of(t), "25 million tonnes");
     assert_eq!(
-        (oil.dim, oil.unit.as_str(), oil.thing.as_deref()),
+        (oil.dim, oil.unit, oil.thing.as_deref()),
         (Dim::Mass, "tonne", Some("oil"))
     );
     assert!(approx(oil.value, 25e6) && oil.low < 25e6 && oil.high > 25e6);
     let km = find(t, &fs, "almost");
     assert_eq!(km.span.of(t), "almost 2,000 kilometres");
-    assert_eq!(
-        (km.unit.as_str(), km.qualifier),
-        ("metre", Qualifier::Almost)
-    );
+    assert_eq!((km.unit, km.qualifier), ("metre", Qualifier::Almost));
     assert!(approx(km.value, 2e6) && km.high >= 2e6 && km.low < 2e6);
     let p = find(t, &fs, "twenty-eight");
     assert_eq!((p.value, p.thing.as_deref()), (28.0, Some("programme")));
@@ -68,14 +65,14 @@ fn money_scales_and_currencies() {
              Fees of €2 million and 420 million roubles were paid, and 50 cents a share.";
     let fs = figs(t);
     let a = find(t, &fs, "$1.5");
-    assert_eq!((a.unit.as_str(), a.thing.as_deref()), ("USD", Some("loan")));
+    assert_eq!((a.unit, a.thing.as_deref()), ("USD", Some("loan")));
     assert!(approx(a.value, 1.5e9));
     let b = find(t, &fs, "one and a half");
     assert_eq!(b.span.of(t), "one and a half billion dollars");
     assert!(approx(b.value, 1.5e9) && b.unit == "USD");
     assert_eq!(find(t, &fs, "€2").unit, "EUR");
     let r = find(t, &fs, "420");
-    assert_eq!((r.unit.as_str(), r.value), ("RUB", 420e6));
+    assert_eq!((r.unit, r.value), ("RUB", 420e6));
     let c = find(t, &fs, "50 cents");
     assert!(approx(c.value, 0.5) && c.has(flag::RATE));
     // $1.4 billion covers $1.375 billion
