@@ -302,10 +302,12 @@ impl Cache {
     pub fn lookup(&self, text: &str) -> Option<DocAnalysis> {
         let key = self.key(text);
         let bytes = self.entry(*self.index.get(&key)?)?;
-        let s: Stored = postcard::from_bytes(&bytes).ok()?;
+        let mut s: Stored = postcard::from_bytes(&bytes).ok()?;
         if !fits(&s, text) {
             return None;
         }
+        // as analysing makes them: one copy of each speaker's name
+        crate::analysis::statements::share_speakers(&mut s.statements);
         Some(DocAnalysis {
             sentences: s.sentences,
             entities: Arc::new(s.entities),
@@ -881,10 +883,29 @@ mod tests {
         assert!(matches!(c.save(&docs), Ok(Saved::Written { .. })));
         let c = Cache::open(&d.cache, std::slice::from_ref(&d.root), &config).unwrap();
         assert_eq!(c.stats().loaded, texts.len());
+        // statements naming one speaker share one copy of the name, as
+        // when analysed
+        let mut repeated = 0;
         for (t, a) in &docs {
             let got = c.analyze(t, &config);
             assert!(same(&got, a), "differs for {}", &t[..t.len().min(80)]);
+            for analysis in [&got, a.as_ref()] {
+                let named: Vec<&Arc<str>> = analysis
+                    .statements
+                    .iter()
+                    .filter_map(|s| s.speaker.as_ref())
+                    .collect();
+                for (i, x) in named.iter().enumerate() {
+                    for y in &named[i + 1..] {
+                        if x == y {
+                            repeated += 1;
+                            assert!(Arc::ptr_eq(x, y), "{x} kept twice");
+                        }
+                    }
+                }
+            }
         }
+        assert!(repeated > 100, "the bundled transcripts repeat speakers");
         assert_eq!(c.stats().hits, texts.len());
         assert_eq!(c.stats().misses, 0);
         // nothing new: not rewritten

@@ -86,9 +86,6 @@ fn fit(
         l.acronym.iter_mut().for_each(string);
     }
     statements.shrink_to_fit();
-    for st in statements.iter_mut() {
-        st.speaker.iter_mut().for_each(string);
-    }
     figures.shrink_to_fit();
     for f in figures.iter_mut() {
         f.thing.iter_mut().for_each(string);

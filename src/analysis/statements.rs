@@ -20,7 +20,7 @@
 //! Every statement span is tight: a speaker label, quotation marks and the
 //! commas that glue a quote to its attribution are left out.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashSet;
 
@@ -43,13 +43,46 @@ pub enum StatementKind {
 pub struct Statement {
     pub span: Span,
     pub kind: StatementKind,
-    /// Who says it, when the text tells (transcript turn, "X said").
-    pub speaker: Option<String>,
+    /// Who says it, when the text tells (transcript turn, "X said"):
+    /// one copy per name in a document ([`Speakers`]).
+    pub speaker: Option<Arc<str>>,
     /// Index of the enclosing statement (a quote's sentence).
     pub parent: Option<u32>,
     /// The attributing phrase inside the statement ("Lukashenko said",
     /// "said the Belarusian leader"): who speaks, not what is said.
     pub attribution: Option<Span>,
+}
+
+/// A document's speakers, each name once: a transcript names its speaker
+/// in every turn, an article its source in every quote and clause (3.1M
+/// statements with a speaker at 100k generated articles, 16k distinct
+/// names, each a string of its own).
+#[derive(Default)]
+pub struct Speakers(FxHashSet<Arc<str>>);
+
+impl Speakers {
+    /// The document's copy of `name`.
+    pub fn share(&mut self, name: &str) -> Arc<str> {
+        if let Some(s) = self.0.get(name) {
+            return s.clone();
+        }
+        let s: Arc<str> = Arc::from(name);
+        self.0.insert(s.clone());
+        s
+    }
+}
+
+/// Make the statements of one document that name one speaker share one
+/// copy of the name (statements read back from the cache each have their
+/// own).
+pub fn share_speakers(statements: &mut [Statement]) {
+    let mut names = Speakers::default();
+    for st in statements {
+        if let Some(s) = &mut st.speaker {
+            let shared = names.share(s);
+            *s = shared;
+        }
+    }
 }
 
 /// Verbs that attribute speech ("X said", "said X"), lowercase.
@@ -680,6 +713,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
     if toks.is_empty() {
         return out;
     }
+    let mut names = Speakers::default();
 
     // ---- speaker labels and turns
     let mut labels: Vec<(usize, usize, String)> = Vec::new(); // (line start tok, colon tok, name)
@@ -837,7 +871,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
         out.push(Statement {
             span,
             kind: StatementKind::Sentence,
-            speaker,
+            speaker: speaker.map(|n| names.share(&n)),
             parent: None,
             attribution: sent_attr[si].filter(|a| span.covers(*a)),
         });
@@ -864,7 +898,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
             out.push(Statement {
                 span: span_of(toks, qa, qb),
                 kind: StatementKind::Quote,
-                speaker,
+                speaker: speaker.map(|n| names.share(&n)),
                 parent: Some(parent),
                 attribution: None,
             });
@@ -890,7 +924,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Vec<Statement>
             out.push(Statement {
                 span,
                 kind: StatementKind::Clause,
-                speaker,
+                speaker: speaker.map(|n| names.share(&n)),
                 parent: Some(parent),
                 attribution: None,
             });
@@ -1035,7 +1069,14 @@ mod tests {
         let sents = sentences::split(text, &mut toks);
         segment(text, &toks, &sents)
             .into_iter()
-            .map(|s| (s.kind, s.span.of(text).to_string(), s.speaker, s.parent))
+            .map(|s| {
+                (
+                    s.kind,
+                    s.span.of(text).to_string(),
+                    s.speaker.map(|n| n.to_string()),
+                    s.parent,
+                )
+            })
             .collect()
     }
 
