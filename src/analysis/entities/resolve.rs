@@ -33,60 +33,10 @@ use crate::analysis::span::Span;
 
 type Member = (DocId, u32);
 
-/// Referents with a value each, sorted: a list where a hash map took about
-/// twice the room (at 100k generated articles, 4.4M bucket members and
-/// 2.6M alias users). Documents are filed mostly in id order, so filing
-/// appends; refiling or removing one document shifts the rest of a list
-/// (a few hundred kilobytes for the largest bucket, a head of state's).
-#[derive(Debug, Clone)]
-struct Members<V>(Vec<(Member, V)>);
-
-impl<V> Default for Members<V> {
-    fn default() -> Self {
-        Members(Vec::new())
-    }
-}
-
-impl<V: Copy> Members<V> {
-    /// File `m` with `v` (replacing its value if filed).
-    fn insert(&mut self, m: Member, v: V) {
-        match self.0.last() {
-            Some(last) if last.0 >= m => match self.0.binary_search_by_key(&m, |x| x.0) {
-                Ok(i) => self.0[i].1 = v,
-                Err(i) => self.0.insert(i, (m, v)),
-            },
-            _ => self.0.push((m, v)),
-        }
-    }
-
-    /// Unfile `m`, returning its value if it was filed.
-    fn remove(&mut self, m: &Member) -> Option<V> {
-        let i = self.0.binary_search_by_key(m, |x| x.0).ok()?;
-        Some(self.0.remove(i).1)
-    }
-
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The members, in order.
-    fn keys(&self) -> impl Iterator<Item = &Member> {
-        self.0.iter().map(|x| &x.0)
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (&Member, &V)> {
-        self.0.iter().map(|x| (&x.0, &x.1))
-    }
-}
-
 #[derive(Debug, Default)]
 struct Bucket {
     /// Referent -> its number of mentions.
-    members: Members<u32>,
+    members: FxHashMap<Member, u32>,
     weight: u32,
     /// Given-name key -> weight (person buckets).
     firsts: FxHashMap<String, u32>,
@@ -516,7 +466,7 @@ pub struct EntityIndex {
     /// Deletion key -> surname keys (one-edit neighbours).
     fuzzy: FxHashMap<String, FxHashSet<String>>,
     /// Surface name, folded word by word -> referents using it (for search).
-    aliases: FxHashMap<String, Members<()>>,
+    aliases: FxHashMap<String, FxHashSet<Member>>,
     /// Declared people: (surname key, first key) -> declared index.
     declared_people: FxHashMap<(String, String), u32>,
     /// Declared names and aliases (org_key) -> declared index.
@@ -646,7 +596,7 @@ impl EntityIndex {
                     }
                 }
                 for n in names {
-                    self.aliases.entry(n).or_default().insert(member, ());
+                    self.aliases.entry(n).or_default().insert(member);
                 }
             }
         }
@@ -911,7 +861,7 @@ impl EntityIndex {
             let mut best: Option<(u32, String)> = None;
             if let Some(b) = self.bucket(&g) {
                 let mut by_surname: FxHashMap<String, u32> = FxHashMap::default();
-                for (m, w) in b.members.iter() {
+                for (m, w) in &b.members {
                     if let Some(mk) = self.keys_of_member(*m)
                         && let Some(s) = &mk.surname
                     {
@@ -1530,8 +1480,7 @@ impl EntityIndex {
             let Some(score) = match_score(&q, alias) else {
                 continue;
             };
-            // the first, members being sorted
-            if let Some(m) = members.keys().next() {
+            if let Some(m) = members.iter().min() {
                 scored.push((score, alias.as_str(), *m));
             }
         }
@@ -1641,41 +1590,6 @@ mod tests {
     fn generator(articles: usize, seed: u64) -> Generator {
         let sources = Sources::load(&default_source_dirs()).expect("generator sources");
         Generator::new(sources, articles, seed)
-    }
-
-    /// Members stay sorted whatever order they are filed in; filing one
-    /// again replaces its value; removing gives it back.
-    #[test]
-    fn members_are_kept_sorted() {
-        let mut m: Members<u32> = Members::default();
-        for (i, member) in [(3, 0), (1, 2), (5, 1), (1, 0), (3, 1), (9, 0)]
-            .into_iter()
-            .enumerate()
-        {
-            m.insert(member, i as u32);
-        }
-        m.insert((5, 1), 70);
-        let all: Vec<(Member, u32)> = m.iter().map(|(k, v)| (*k, *v)).collect();
-        assert_eq!(
-            all,
-            [
-                ((1, 0), 3),
-                ((1, 2), 1),
-                ((3, 0), 0),
-                ((3, 1), 4),
-                ((5, 1), 70),
-                ((9, 0), 5)
-            ]
-        );
-        assert_eq!(m.remove(&(3, 0)), Some(0));
-        assert_eq!(m.remove(&(3, 0)), None);
-        assert_eq!(m.remove(&(4, 0)), None);
-        assert_eq!(m.len(), 5);
-        assert_eq!(m.keys().next(), Some(&(1, 0)));
-        for k in [(1, 0), (1, 2), (3, 1), (5, 1), (9, 0)] {
-            assert!(m.remove(&k).is_some());
-        }
-        assert!(m.is_empty());
     }
 
     /// Equal keys come back as one shared copy; keys no referent files
