@@ -2,6 +2,10 @@
 
 use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -24,6 +28,37 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
         Uri::from_file_path(path)
     } else {
         Uri::from_str(&path.to_string_lossy()).ok()
+    }
+}
+
+/// A URI as the JSON string it is written as, escaped once: a document's
+/// URI is written into every location that points at it (the related
+/// places of findings, the answers to references), thousands of times
+/// for a much cited article. Serialises as that string (serde_json, the
+/// only serializer these meet, writes a `RawValue` as the JSON it holds).
+#[derive(Clone, Debug)]
+pub struct JsonUri(Arc<RawValue>);
+
+impl JsonUri {
+    pub fn of(uri: &Uri) -> Option<JsonUri> {
+        // a URI is a string: cannot fail
+        let raw = serde_json::value::to_raw_value(uri).ok()?;
+        Some(JsonUri(Arc::from(raw)))
+    }
+
+    pub fn of_path(path: &Path) -> Option<JsonUri> {
+        JsonUri::of(&path_to_uri(path)?)
+    }
+
+    /// The JSON string, quotes included.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Serialize for JsonUri {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().serialize(s)
     }
 }
 

@@ -2,13 +2,12 @@
 //! mentions and for repeated statements.
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
-use serde_json::value::RawValue;
 use tower_lsp_server::ls_types::{
     DocumentHighlight, DocumentHighlightKind, GotoDefinitionResponse, Location, Position, Range,
     Uri,
 };
 
-use super::convert;
+use super::convert::{self, JsonUri};
 use super::state::View;
 use crate::analysis::corpus::{Document, StatementRef};
 use crate::analysis::entities::{DocId, EntityInfo};
@@ -100,15 +99,15 @@ impl Serialize for Locations {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
         struct Loc<'a> {
-            uri: &'a RawValue,
+            uri: &'a JsonUri,
             range: &'a Range,
         }
         let mut seq = s.serialize_seq(Some(self.len()))?;
         for (uri, ranges) in &self.runs {
             // the URI as JSON once: escaping it again for every location
-            // was a seventh of writing a long list (serde_json, the only
-            // serializer these meet, writes a RawValue as the JSON it holds)
-            let uri = serde_json::value::to_raw_value(uri).map_err(serde::ser::Error::custom)?;
+            // was a seventh of writing a long list
+            let uri = JsonUri::of(uri)
+                .ok_or_else(|| serde::ser::Error::custom("a URI not written as JSON"))?;
             for range in ranges {
                 seq.serialize_element(&Loc { uri: &uri, range })?;
             }

@@ -21,14 +21,13 @@ use std::time::{Duration, Instant};
 use parking_lot::RwLock;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
 use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, Range};
 
-use super::convert;
+use super::convert::{self, JsonUri};
 use super::state::{Shared, View, client_answer};
 use super::transport::Note;
 use crate::analysis::corpus::{ClaimMemo, Corpus, Document};
@@ -402,28 +401,6 @@ fn cleared(path: &std::path::Path) -> Option<Vec<u8>> {
     Some(frame(&JsonUri::of_path(path)?, &[], None))
 }
 
-/// A document's URI as JSON, written once: a document's URI is written
-/// into the related information of every finding that points at it.
-#[derive(Clone, Debug)]
-struct JsonUri(Arc<RawValue>);
-
-impl JsonUri {
-    fn of_path(path: &std::path::Path) -> Option<JsonUri> {
-        let uri = convert::path_to_uri(path)?;
-        // a URI is a string: cannot fail
-        let raw = serde_json::value::to_raw_value(&uri).ok()?;
-        Some(JsonUri(Arc::from(raw)))
-    }
-}
-
-impl Serialize for JsonUri {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // serde_json, the only serializer these meet, writes a RawValue
-        // as the JSON it holds
-        self.0.as_ref().serialize(s)
-    }
-}
-
 /// A diagnostic as the protocol's `Diagnostic` is written (the fields
 /// claimlens sets, in that type's order), made from a finding without
 /// copying its texts or its places' URIs: the first publishing of 100k
@@ -749,7 +726,7 @@ mod tests {
         let uris = Uris::default();
         let a = up(&mut c, "/news/a b.txt");
         // as JSON, the form the memo keeps
-        let json = |u: Option<JsonUri>| u.map(|u| u.0.get().to_string());
+        let json = |u: Option<JsonUri>| u.map(|u| u.json().to_string());
         let of_path = |p: &str| {
             convert::path_to_uri(Path::new(p)).map(|u| serde_json::to_string(&u).unwrap())
         };

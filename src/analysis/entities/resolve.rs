@@ -372,33 +372,15 @@ struct Referent {
 /// referent uses any more are dropped once the table has doubled since.
 #[derive(Debug, Default)]
 struct KeysTable {
-    set: FxHashSet<Filed>,
+    set: FxHashSet<SameKeys<Arc<Keys>>>,
     /// Entries kept at the last sweep.
     swept: usize,
-}
-
-/// Keys in the table, hashed by the referent's stored hash.
-#[derive(Debug)]
-struct Filed(u64, Arc<Keys>);
-
-impl PartialEq for Filed {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0 && self.1 == other.1
-    }
-}
-
-impl Eq for Filed {}
-
-impl std::hash::Hash for Filed {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        h.write_u64(self.0);
-    }
 }
 
 impl KeysTable {
     /// The shared copy of `keys` (hashed `hash`), which is filed if new.
     fn share(&mut self, hash: u64, keys: Arc<Keys>) -> Arc<Keys> {
-        let filed = Filed(hash, keys);
+        let filed = SameKeys(hash, keys);
         if let Some(f) = self.set.get(&filed) {
             return f.1.clone();
         }
@@ -413,22 +395,25 @@ impl KeysTable {
     }
 }
 
-/// A referent's keys compared by value but hashed by their stored hash:
-/// thousands of documents file one person under equal keys, and a
-/// description resolves each distinct keys once without rehashing them.
-struct SameKeys<'a>(&'a Referent);
+/// Keys (owned or borrowed) compared by value but hashed by the hash
+/// their referent carries: thousands of documents file one person under
+/// equal keys; the index keeps each distinct keys once ([`KeysTable`]),
+/// and a description resolves each once, neither rehashing them.
+#[derive(Debug)]
+struct SameKeys<K>(u64, K);
 
-impl PartialEq for SameKeys<'_> {
+impl<K: std::ops::Deref<Target = Keys>> PartialEq for SameKeys<K> {
     fn eq(&self, other: &Self) -> bool {
-        self.0.hash == other.0.hash && self.0.keys == other.0.keys
+        // shared keys are one copy: equal without reading them
+        self.0 == other.0 && (std::ptr::eq(&*self.1, &*other.1) || *self.1 == *other.1)
     }
 }
 
-impl Eq for SameKeys<'_> {}
+impl<K: std::ops::Deref<Target = Keys>> Eq for SameKeys<K> {}
 
-impl std::hash::Hash for SameKeys<'_> {
+impl<K> std::hash::Hash for SameKeys<K> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        h.write_u64(self.0.hash);
+        h.write_u64(self.0);
     }
 }
 
@@ -1296,7 +1281,8 @@ impl EntityIndex {
         let mut g = Gathered::default();
         // whether each keys resolve to the entity, and as what: many
         // documents' referents share keys, and each keys resolve once
-        let mut resolved: FxHashMap<SameKeys, Option<Option<EntityKind>>> = FxHashMap::default();
+        let mut resolved: FxHashMap<SameKeys<&Keys>, Option<Option<EntityKind>>> =
+            FxHashMap::default();
         let mut ours: Vec<u32> = Vec::new();
         for (n, in_doc) in members.chunk_by(|a, b| a.0 == b.0).enumerate() {
             if n % STOP_EVERY == 0 && stop() {
@@ -1313,10 +1299,13 @@ impl EntityIndex {
                     continue;
                 };
                 let weight = referent.weight;
-                let Some(kind) = *resolved.entry(SameKeys(referent)).or_insert_with(|| {
-                    let r = self.resolve(&referent.keys, &mut g.read);
-                    (r.key == key && r.shown).then_some(r.kind)
-                }) else {
+                let Some(kind) = *resolved
+                    .entry(SameKeys(referent.hash, &*referent.keys))
+                    .or_insert_with(|| {
+                        let r = self.resolve(&referent.keys, &mut g.read);
+                        (r.key == key && r.shown).then_some(r.kind)
+                    })
+                else {
                     continue;
                 };
                 g.found = true;
