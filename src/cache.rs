@@ -771,6 +771,7 @@ fn fits(s: &Stored, text: &str) -> bool {
                 && f.outer_statement.is_none_or(|i| i < nst)
                 && (f.sentence as usize) < s.sentences.len().max(1)
                 && f.same_as.iter().all(|&i| i < nfig)
+                && f.words.is_well_formed()
         })
 }
 

@@ -86,11 +86,6 @@ fn fit(
         l.acronym.iter_mut().for_each(string);
     }
     statements.shrink_to_fit();
+    // a figure's own lists and strings are boxed slices, made at their size
     figures.shrink_to_fit();
-    for f in figures.iter_mut() {
-        f.thing.iter_mut().for_each(string);
-        for v in [&mut f.context, &mut f.local, &mut f.names, &mut f.same_as] {
-            v.shrink_to_fit();
-        }
-    }
 }

@@ -324,7 +324,7 @@ pub fn signatures(
             g.statement = None;
             g.outer_statement = None;
             g.sentence = 0;
-            g.same_as.clear();
+            g.same_as = Box::default();
             buf.clear();
             // serialising plain data into a Vec cannot fail
             let bytes = postcard::to_extend(&g, std::mem::take(&mut buf)).unwrap_or_default();

@@ -55,14 +55,14 @@ pub fn similarity(a: &[u32], b: &[u32]) -> (usize, f64) {
 /// Context evidence strong enough to take two figures with the same
 /// measured thing for one quantity.
 pub fn strong_context(a: &Figure, b: &Figure) -> bool {
-    let (n, s) = similarity(&a.context, &b.context);
+    let (n, s) = similarity(a.context(), b.context());
     n >= 4 && s >= 0.25
 }
 
 /// Evidence from the words naming the thing, for two figures of one
 /// document: three shared words nearby, a third of the smaller set.
 pub fn strong_local(a: &Figure, b: &Figure) -> bool {
-    let (n, s) = similarity(&a.local, &b.local);
+    let (n, s) = similarity(a.local(), b.local());
     n >= 3 && s >= 0.3
 }
 
@@ -90,7 +90,7 @@ pub fn dated_uniquely(f: &Figure) -> bool {
 /// rate of roughly 36 percent" and "the couple paid a rate of 31.55
 /// percent" may be too.
 pub fn names_agree(a: &Figure, b: &Figure) -> bool {
-    (a.names.is_empty() && b.names.is_empty()) || similarity(&a.names, &b.names).0 > 0
+    (a.names().is_empty() && b.names().is_empty()) || similarity(a.names(), b.names()).0 > 0
 }
 
 /// Two figures of different documents that describe one quantity, by
@@ -276,19 +276,20 @@ pub fn link_document(text: &str, toks: &[Token], sentences: &[Span], figs: &mut 
     headline_links(figs, lede, &mut links);
     mark_multi(figs);
     count_twins(figs);
+    let mut same_as: Vec<Vec<u32>> = figs.iter().map(|f| f.same_as.to_vec()).collect();
     for (a, b) in links {
         if a == b {
             continue;
         }
-        if !figs[a].same_as.contains(&(b as u32)) {
-            figs[a].same_as.push(b as u32);
-        }
-        if !figs[b].same_as.contains(&(a as u32)) {
-            figs[b].same_as.push(a as u32);
-        }
+        same_as[a].push(b as u32);
+        same_as[b].push(a as u32);
     }
-    for f in figs.iter_mut() {
-        f.same_as.sort_unstable();
+    for (f, mut s) in figs.iter_mut().zip(same_as) {
+        if !s.is_empty() {
+            s.sort_unstable();
+            s.dedup();
+            f.same_as = s.into();
+        }
     }
 }
 
@@ -393,7 +394,10 @@ fn headline_links(figs: &[Figure], lede_end: u32, links: &mut Vec<(usize, usize)
             .copied()
             .map(|j| {
                 let thing_bonus = usize::from(same_thing(h, &figs[j]));
-                (similarity(&h.context, &figs[j].context).0 + thing_bonus, j)
+                (
+                    similarity(h.context(), figs[j].context()).0 + thing_bonus,
+                    j,
+                )
             })
             .max_by_key(|&(n, j)| (n, std::cmp::Reverse(j)));
         if let Some((n, j)) = best

@@ -21,6 +21,7 @@ use crate::analysis::dates::{month_word, year_value};
 use crate::analysis::span::Span;
 use crate::analysis::tokens::TokenKind;
 
+use super::WordHashes;
 use super::extract::{Ctx, Raw, style_of};
 use super::interval::{self, Qualifier};
 use super::lexicon;
@@ -1492,15 +1493,13 @@ pub(crate) fn finish(
         value,
         qualifier: r.qualifier,
         precision,
-        thing,
-        context,
-        local,
-        names,
+        thing: thing.map(String::into_boxed_str),
+        words: WordHashes::new(&context, &local, &names),
         sentence,
         flags,
         date,
         until,
-        same_as: Vec::new(),
+        same_as: Box::default(),
         scope,
         style: style_of(cx, r),
     })

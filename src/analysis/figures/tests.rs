@@ -693,8 +693,8 @@ fn dump_pairs() {
                     if f.key().is_none() || f.key() != g.key() || !link::comparable_pair(f, g) {
                         continue;
                     }
-                    let (n, s) = link::similarity(&f.context, &g.context);
-                    let (ln, ls) = link::similarity(&f.local, &g.local);
+                    let (n, s) = link::similarity(f.context(), g.context());
+                    let (ln, ls) = link::similarity(f.local(), g.local());
                     println!(
                         "{:5} {}:{:?} ~ {}:{:?} key={:?} ctx=({n},{s:.2}) local=({ln},{ls:.2}) names={} mag={} flags={:#x}/{:#x} disagree={}",
                         link::same_by_description(f, g),
@@ -735,7 +735,7 @@ fn dump_corpus_conflicts() {
                 "{} {:?} names={:?} flags={:#x} :: {}",
                 d.path.display(),
                 f.span.of(&d.text),
-                fig.names,
+                fig.names(),
                 fig.flags,
                 f.message
             );
@@ -743,7 +743,7 @@ fn dump_corpus_conflicts() {
                 let g = c.figure_at(*od, os.start as usize).unwrap().1;
                 println!(
                     "   other names={:?} flags={:#x} desc={} cand={}",
-                    g.names,
+                    g.names(),
                     g.flags,
                     link::same_by_description(fig, g),
                     link::comparable_pair(fig, g)
@@ -1152,4 +1152,24 @@ fn bounded_neighbourhoods(window: Option<u32>, day: &dyn Fn(usize) -> Option<i64
     }
     let docs_b: Vec<(DocId, u64)> = (0..n).map(|i| (id_b(i), rank(i))).collect();
     assert_eq!(ranked_conflicts(&b, &docs_b), want);
+}
+
+#[test]
+fn word_hashes_keep_their_three_parts_apart() {
+    let w = WordHashes::new(&[1, 5, 9], &[], &[2, 3]);
+    assert_eq!(
+        (w.context(), w.local(), w.names()),
+        (&[1, 5, 9][..], &[][..], &[2, 3][..])
+    );
+    let w = WordHashes::new(&[], &[7], &[]);
+    assert_eq!(
+        (w.context(), w.local(), w.names()),
+        (&[][..], &[7][..], &[][..])
+    );
+    assert!(w.is_well_formed());
+    // bounds read back from a damaged cache: no panic, empty parts, flagged
+    let bad: WordHashes =
+        postcard::from_bytes(&postcard::to_stdvec(&(vec![1u32, 2], 5u32, 1u32)).unwrap()).unwrap();
+    assert!(!bad.is_well_formed());
+    assert_eq!((bad.local(), bad.names()), (&[][..], &[2][..]));
 }
