@@ -52,7 +52,7 @@ use crate::analysis::dates::Date;
 use crate::analysis::entities::DocEntities;
 use crate::analysis::figures::Figure;
 use crate::analysis::span::Span;
-use crate::analysis::statements::Statement;
+use crate::analysis::statements::Statements;
 use crate::analysis::{DocAnalysis, analyze};
 
 const MAGIC: &[u8; 8] = b"CLMLNS\x00C";
@@ -186,7 +186,7 @@ impl std::fmt::Debug for Cache {
 struct StoredRef<'a> {
     sentences: &'a [Span],
     entities: &'a DocEntities,
-    statements: &'a [Statement],
+    statements: &'a Statements,
     claims: &'a DocClaims,
     figures: &'a [Figure],
     date: Option<Date>,
@@ -196,7 +196,7 @@ struct StoredRef<'a> {
 struct Stored {
     sentences: Vec<Span>,
     entities: DocEntities,
-    statements: Vec<Statement>,
+    statements: Statements,
     claims: DocClaims,
     figures: Vec<Figure>,
     date: Option<Date>,
@@ -302,12 +302,10 @@ impl Cache {
     pub fn lookup(&self, text: &str) -> Option<DocAnalysis> {
         let key = self.key(text);
         let bytes = self.entry(*self.index.get(&key)?)?;
-        let mut s: Stored = postcard::from_bytes(&bytes).ok()?;
+        let s: Stored = postcard::from_bytes(&bytes).ok()?;
         if !fits(&s, text) {
             return None;
         }
-        // as analysing makes them: one copy of each speaker's name
-        crate::analysis::statements::share_speakers(&mut s.statements);
         Some(DocAnalysis {
             sentences: s.sentences,
             entities: Arc::new(s.entities),
@@ -752,11 +750,10 @@ fn fits(s: &Stored, text: &str) -> bool {
             .mentions
             .iter()
             .all(|m| span(&m.span) && (m.local as usize) < s.entities.locals.len())
-        && s.statements.iter().all(|st| {
-            span(&st.span)
-                && st.attribution.as_ref().is_none_or(span)
-                && st.parent.is_none_or(|p| p < nst)
-        })
+        && s.statements
+            .iter()
+            .all(|st| span(&st.span) && st.attribution().as_ref().is_none_or(span))
+        && s.statements.is_well_formed()
         && s.claims.classes.len() == s.claims.terms.len()
         && s.claims.statements.len() == s.statements.len()
         && s.claims
@@ -891,19 +888,13 @@ mod tests {
             let got = c.analyze(t, &config);
             assert!(same(&got, a), "differs for {}", &t[..t.len().min(80)]);
             for analysis in [&got, a.as_ref()] {
-                let named: Vec<&Arc<str>> = analysis
-                    .statements
-                    .iter()
-                    .filter_map(|s| s.speaker.as_ref())
-                    .collect();
-                for (i, x) in named.iter().enumerate() {
-                    for y in &named[i + 1..] {
-                        if x == y {
-                            repeated += 1;
-                            assert!(Arc::ptr_eq(x, y), "{x} kept twice");
-                        }
-                    }
-                }
+                let all = &analysis.statements;
+                let names = all.speakers();
+                let distinct: std::collections::HashSet<&str> =
+                    names.iter().map(|s| &**s).collect();
+                assert_eq!(distinct.len(), names.len(), "a name kept twice");
+                let named = all.iter().filter_map(|s| all.speaker(s)).count();
+                repeated += named - names.len();
             }
         }
         assert!(repeated > 100, "the bundled transcripts repeat speakers");

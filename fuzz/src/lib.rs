@@ -147,14 +147,15 @@ pub fn check_analysis(text: &str, cfg: &Config) {
     let stmts = statements::segment(text, &toks, &sents);
     for (i, s) in stmts.iter().enumerate() {
         check_span(text, s.span, "statement");
-        if let Some(a) = s.attribution {
+        if let Some(a) = s.attribution() {
             check_span(text, a, "attribution");
         }
-        if let Some(p) = s.parent {
+        if let Some(p) = s.parent() {
             assert!((p as usize) < stmts.len(), "statement {i} has parent {p}");
             assert!(p as usize != i, "statement {i} is its own parent");
         }
     }
+    assert!(stmts.is_well_formed(), "statements point outside");
     let dc = claims::DocClaims::build(text, &toks, &stmts, &ents);
     assert_eq!(dc.statements.len(), stmts.len());
     let figs = figures::extract(text, &toks, &sents, &stmts);

@@ -479,6 +479,12 @@ impl Corpus {
             .get(r.statement as usize)
     }
 
+    /// Who makes the statement `r`, when its text tells.
+    pub fn speaker(&self, r: StatementRef) -> Option<&str> {
+        let all = &self.doc(r.doc)?.analysis.statements;
+        all.speaker(all.get(r.statement as usize)?)
+    }
+
     /// The other occurrences of the claim made at `offset`: the innermost
     /// statement there that is repeated elsewhere, with its links ordered by
     /// article date (undated articles after dated ones, then corpus order).

@@ -32,7 +32,7 @@ use config::Config;
 pub struct DocAnalysis {
     pub sentences: Vec<Span>,
     pub entities: Arc<entities::DocEntities>,
-    pub statements: Vec<statements::Statement>,
+    pub statements: statements::Statements,
     pub claims: Arc<claims::DocClaims>,
     pub figures: Arc<Vec<figures::Figure>>,
     /// The article's own date when its text gives one.
@@ -67,7 +67,7 @@ pub fn analyze(text: &str, config: &Config) -> DocAnalysis {
 fn fit(
     sentences: &mut Vec<Span>,
     entities: &mut entities::DocEntities,
-    statements: &mut Vec<statements::Statement>,
+    statements: &mut statements::Statements,
     figures: &mut Vec<figures::Figure>,
 ) {
     fn string(s: &mut String) {

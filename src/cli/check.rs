@@ -343,7 +343,7 @@ impl Report<'_> {
                                 let doc = self.corpus.doc(d)?;
                                 let s = doc.analysis.statements.get(st as usize)?;
                                 let mut v = self.loc_json(doc, s.span);
-                                v["speaker"] = json!(s.speaker);
+                                v["speaker"] = json!(doc.analysis.statements.speaker(s));
                                 Some(v)
                             })
                             .collect(),
@@ -365,9 +365,10 @@ impl Report<'_> {
                 let Some(s) = doc.analysis.statements.get(st as usize) else {
                     continue;
                 };
-                let who = s
-                    .speaker
-                    .as_deref()
+                let who = doc
+                    .analysis
+                    .statements
+                    .speaker(s)
                     .map(|w| format!(" [{w}]"))
                     .unwrap_or_default();
                 writeln!(

@@ -189,10 +189,7 @@ pub fn claim_markdown(view: &View, here: StatementRef, others: &[StatementRef]) 
         docs.len(),
         if docs.len() == 1 { "" } else { "s" }
     );
-    let mut speakers: Vec<&str> = all
-        .iter()
-        .filter_map(|r| view.corpus.statement(*r)?.speaker.as_deref())
-        .collect();
+    let mut speakers: Vec<&str> = all.iter().filter_map(|r| view.corpus.speaker(*r)).collect();
     speakers.sort_unstable();
     speakers.dedup();
     if !speakers.is_empty() {
@@ -211,9 +208,9 @@ pub fn claim_markdown(view: &View, here: StatementRef, others: &[StatementRef]) 
         let (Some(doc), Some(st)) = (view.corpus.doc(r.doc), view.corpus.statement(*r)) else {
             continue;
         };
-        let who = st
-            .speaker
-            .as_deref()
+        let who = view
+            .corpus
+            .speaker(*r)
             .map(|s| format!(" ({})", escape(s)))
             .unwrap_or_default();
         let _ = writeln!(

@@ -208,7 +208,7 @@ pub fn build(
         .iter()
         .map(|st| {
             let (a, b) = token_range(toks, st.span);
-            let (x, y) = st.attribution.map_or((a, a), |s| token_range(toks, s));
+            let (x, y) = st.attribution().map_or((a, a), |s| token_range(toks, s));
             let (x, y) = (x.clamp(a, b), y.clamp(a, b));
             ((at[a], at[b]), (at[x], at[y.max(x)]))
         })

@@ -26,7 +26,7 @@ pub use features::Features;
 pub use index::ClaimIndex;
 
 use super::entities::{DocEntities, DocId};
-use super::statements::{Statement, StatementKind};
+use super::statements::{StatementKind, Statements};
 use super::tokens::Token;
 use normalize::{TermClass, TermId};
 
@@ -89,12 +89,12 @@ impl DocClaims {
     pub fn build(
         text: &str,
         toks: &[Token],
-        statements: &[Statement],
+        all: &Statements,
         entities: &DocEntities,
     ) -> DocClaims {
-        let dt = features::build(text, toks, statements, entities);
+        let dt = features::build(text, toks, all, entities);
         let mut f = Features::default();
-        let statements = statements
+        let statements = all
             .iter()
             .zip(&dt.ranges)
             .map(|(s, &((a, b), skip))| {
@@ -108,7 +108,7 @@ impl DocClaims {
                     start: a,
                     end: b,
                     skip,
-                    speaker: s.speaker.as_deref().and_then(speaker_key).unwrap_or(0),
+                    speaker: all.speaker(s).and_then(speaker_key).unwrap_or(0),
                     content: f.content_len().min(u16::MAX as usize) as u16,
                     kind: s.kind,
                 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{ClaimIndex, DocClaims};
 use crate::analysis::entities::{DocEntities, DocId};
-use crate::analysis::statements::{self, Statement};
+use crate::analysis::statements::{self, Statements};
 use crate::analysis::{sentences, tokens};
 
 /// Generic news narration, so that term weights look like a real corpus's.
@@ -24,7 +24,7 @@ The talks focused on energy, trade and regional security. \
 The leaders discussed cooperation in many areas, including industry and transport. \
 Journalists asked the president about the situation in the region.";
 
-fn analyse(text: &str) -> (Vec<Statement>, DocClaims) {
+fn analyse(text: &str) -> (Statements, DocClaims) {
     let mut toks = tokens::tokenize(text);
     let sents = sentences::split(text, &mut toks);
     let st = statements::segment(text, &toks, &sents);
@@ -34,7 +34,7 @@ fn analyse(text: &str) -> (Vec<Statement>, DocClaims) {
 
 struct Corpus {
     index: ClaimIndex,
-    docs: Vec<(String, Vec<Statement>)>,
+    docs: Vec<(String, Statements)>,
 }
 
 impl Corpus {
@@ -53,7 +53,7 @@ impl Corpus {
     fn set(&mut self, doc: DocId, text: &str) -> Vec<DocId> {
         let (st, claims) = analyse(text);
         while self.docs.len() <= doc as usize {
-            self.docs.push((String::new(), Vec::new()));
+            self.docs.push((String::new(), Statements::default()));
         }
         self.docs[doc as usize] = (text.to_string(), st);
         self.index.update(doc, doc as u64, Arc::new(claims))
@@ -361,7 +361,7 @@ fn never_panics_on_arbitrary_text() {
             .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
             .collect();
         let (st, claims) = analyse(&text);
-        for s in &st {
+        for s in st.iter() {
             assert!(s.span.end as usize <= text.len());
             assert!(text.is_char_boundary(s.span.start as usize));
             assert!(text.is_char_boundary(s.span.end as usize));
