@@ -184,7 +184,6 @@ impl std::fmt::Debug for Cache {
 /// An analysis as written (borrowed) and read (owned); one postcard layout.
 #[derive(Serialize)]
 struct StoredRef<'a> {
-    sentences: &'a [Span],
     entities: &'a DocEntities,
     statements: &'a Statements,
     claims: &'a DocClaims,
@@ -194,7 +193,6 @@ struct StoredRef<'a> {
 
 #[derive(Deserialize)]
 struct Stored {
-    sentences: Vec<Span>,
     entities: DocEntities,
     statements: Statements,
     claims: DocClaims,
@@ -307,7 +305,6 @@ impl Cache {
             return None;
         }
         Some(DocAnalysis {
-            sentences: s.sentences,
             entities: Arc::new(s.entities),
             statements: s.statements,
             claims: Arc::new(s.claims),
@@ -359,7 +356,6 @@ impl Cache {
                             return Some(bytes);
                         }
                         let r = StoredRef {
-                            sentences: &a.sentences,
                             entities: &a.entities,
                             statements: &a.statements,
                             claims: &a.claims,
@@ -745,11 +741,10 @@ fn fits(s: &Stored, text: &str) -> bool {
     let nst = s.statements.len() as u32;
     let nfig = s.figures.len() as u32;
     let nterms = s.claims.terms.len() as u32;
-    s.sentences.iter().all(span)
-        && s.entities
-            .mentions
-            .iter()
-            .all(|m| span(&m.span) && (m.local as usize) < s.entities.locals.len())
+    s.entities
+        .mentions
+        .iter()
+        .all(|m| span(&m.span) && (m.local as usize) < s.entities.locals.len())
         && s.statements
             .iter()
             .all(|st| span(&st.span) && st.attribution().as_ref().is_none_or(span))
@@ -766,7 +761,6 @@ fn fits(s: &Stored, text: &str) -> bool {
                 && f.style.qualifier.as_ref().is_none_or(span)
                 && f.statement.is_none_or(|i| i < nst)
                 && f.outer_statement.is_none_or(|i| i < nst)
-                && (f.sentence as usize) < s.sentences.len().max(1)
                 && f.same_as.iter().all(|&i| i < nfig)
                 && f.words.is_well_formed()
         })

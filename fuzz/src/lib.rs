@@ -173,7 +173,6 @@ pub fn check_analysis(text: &str, cfg: &Config) {
     let _ = dates::article_date(text);
     // the pipeline is the stages in order: same results (and deterministic)
     let whole = analysis::analyze(text, cfg);
-    assert_eq!(whole.sentences, sents);
     assert_eq!(whole.entities.mentions, ents.mentions);
     assert_eq!(
         whole.statements.iter().map(|s| s.span).collect::<Vec<_>>(),
