@@ -63,7 +63,7 @@ fn plus_one(i: u32) -> Option<NonZeroU32> {
 }
 
 impl Statement {
-    pub fn new(
+    fn new(
         span: Span,
         kind: StatementKind,
         speaker: Option<u32>,
