@@ -751,6 +751,58 @@ impl Corpus {
     }
 }
 
+impl Corpus {
+    /// Drop the corpus piece by piece, naming each piece for `t`
+    /// ([`crate::analysis::teardown`]): the judged table, the path order and
+    /// the indexes first, then each document (path, text, line index and
+    /// analysis), so that what the indexes share with the analyses is
+    /// counted once, under the analysis. For measuring memory; the corpus
+    /// itself never needs it.
+    pub fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        const PATHS: &str = "corpus: paths (by_path key and Document.path)";
+        let Corpus {
+            config,
+            mut docs,
+            by_path,
+            free,
+            entities,
+            claims,
+            figures,
+            table,
+            path_order,
+        } = self;
+        if let Some(table) = table.into_inner() {
+            table.drop_piecewise(t);
+        }
+        let ordered = path_order.get().map_or(0, |p| p.order.len());
+        t.drop("corpus: path order", ordered, path_order);
+        entities.drop_piecewise(t);
+        claims.drop_piecewise(t);
+        figures.drop_piecewise(t);
+        t.drop(PATHS, by_path.len(), by_path);
+        for d in docs.iter_mut().filter_map(Option::take) {
+            let Document {
+                path,
+                text,
+                lines,
+                analysis,
+            } = d;
+            t.drop(PATHS, 0, path);
+            t.drop("texts: Document.text (Arc<str>)", 1, text);
+            t.drop("corpus: line indexes", 1, lines);
+            if let Some(a) = t.unshare("analysis headers: Arc<DocAnalysis>", analysis) {
+                a.drop_piecewise(t);
+            }
+        }
+        let rest = (docs, free, config);
+        t.drop(
+            "corpus: documents (Vec<Option<Document>>), free ids, settings",
+            0,
+            rest,
+        );
+    }
+}
+
 /// A document on its way into the corpus, with what its indexing needs
 /// from it alone worked out (line starts, where its referents are filed,
 /// its sentences' terms, its figures' signatures): in parallel for many

@@ -17,6 +17,7 @@ pub mod figures;
 pub mod sentences;
 pub mod span;
 pub mod statements;
+pub mod teardown;
 pub mod text;
 pub mod tokens;
 
@@ -56,6 +57,32 @@ pub fn analyze(text: &str, config: &Config) -> DocAnalysis {
         claims: Arc::new(claims),
         figures: Arc::new(figures),
         date,
+    }
+}
+
+impl DocAnalysis {
+    /// Drop the analysis piece by piece, naming each piece for `t`
+    /// ([`teardown`]). The parts the indexes share are counted here if the
+    /// indexes let go of them first; otherwise only their references drop.
+    pub fn drop_piecewise(self, t: &mut teardown::Teardown) {
+        const ARCS: &str = "analysis headers: Arc<DocEntities>, Arc<DocClaims>, Arc<Vec<Figure>>";
+        let DocAnalysis {
+            entities,
+            statements,
+            claims,
+            figures,
+            date: _,
+        } = self;
+        if let Some(e) = t.unshare(ARCS, entities) {
+            e.drop_piecewise(t);
+        }
+        statements.drop_piecewise(t);
+        if let Some(c) = t.unshare(ARCS, claims) {
+            c.drop_piecewise(t);
+        }
+        if let Some(f) = t.unshare(ARCS, figures) {
+            figures::drop_piecewise(f, t);
+        }
     }
 }
 

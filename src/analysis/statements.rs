@@ -143,6 +143,18 @@ impl Statements {
         self.list.shrink_to_fit();
         self.speakers.shrink_to_fit();
     }
+
+    /// Drop the statements piece by piece, naming each piece for `t`
+    /// ([`crate::analysis::teardown`]).
+    pub fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        let Statements { list, speakers } = self;
+        t.drop(
+            "statements: speaker names (Vec<Box<str>>)",
+            speakers.len(),
+            speakers,
+        );
+        t.drop("statements: Vec<Statement>", list.len(), list);
+    }
 }
 
 /// Builds [`Statements`], keeping each speaker's name once.

@@ -118,6 +118,39 @@ pub struct ClaimIndex {
     cache: Mutex<Cache>,
 }
 
+impl ClaimIndex {
+    /// Drop the index piece by piece, naming each piece for `t`
+    /// ([`crate::analysis::teardown`]). The documents' matching data it
+    /// shares with their analyses only lose a reference here.
+    pub fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        let ClaimIndex {
+            docs,
+            ranks,
+            prints,
+            df,
+            postings,
+            frequent,
+            fallen,
+            n: _,
+            cache,
+        } = self;
+        let statements = prints.iter().map(Vec::len).sum();
+        t.drop("claim index: statement fingerprints", statements, prints);
+        let entries = postings.values().map(Vec::len).sum();
+        t.drop(
+            "claim index: postings (Vec<(DocId, u32)>)",
+            entries,
+            postings,
+        );
+        let rest = (ranks, df, frequent, fallen, cache);
+        t.drop(
+            "claim index: documents, ranks, term counts, link cache",
+            docs.len(),
+            (docs, rest),
+        );
+    }
+}
+
 /// A document's matching data with what indexing its statements needs from
 /// the document alone (so for many documents in parallel, before the index
 /// is locked): each sentence's terms and each statement's fingerprint.

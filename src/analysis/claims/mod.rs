@@ -86,6 +86,29 @@ pub struct DocClaims {
 }
 
 impl DocClaims {
+    /// Drop the matching data piece by piece, naming each piece for `t`
+    /// ([`crate::analysis::teardown`]).
+    pub fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        let DocClaims {
+            terms,
+            classes,
+            statements,
+        } = self;
+        t.drop("claims: terms (Box<[TermId]>)", terms.len(), terms);
+        t.drop(
+            "claims: term classes (Box<[TermClass]>)",
+            classes.len(),
+            classes,
+        );
+        t.drop(
+            "claims: statements' term ranges (Box<[StatementClaims]>)",
+            statements.len(),
+            statements,
+        );
+    }
+}
+
+impl DocClaims {
     pub fn build(
         text: &str,
         toks: &[Token],

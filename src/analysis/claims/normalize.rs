@@ -348,6 +348,14 @@ thread_local! {
 
 const CACHE_LIMIT: usize = 200_000;
 
+/// Empty this thread's cache of normalised words, freeing its memory, and
+/// return how many words it held. Every thread that analyses keeps one (up
+/// to [`CACHE_LIMIT`] words) for as long as it lives; this is for measuring
+/// that (`claimlens bench memory`): analysis never needs it.
+pub fn drop_word_cache() -> usize {
+    CACHE.with(|c| std::mem::take(&mut *c.borrow_mut()).len())
+}
+
 /// Normalise a word token's text (`Word` tokens only; numbers go through
 /// [`number_term`]). `name` marks a word read as part of a name; it changes
 /// the class, not the term, so a name matches the same word elsewhere.

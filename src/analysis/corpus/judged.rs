@@ -32,6 +32,32 @@ pub(super) struct Prepared {
     pub(super) texts: Vec<Box<[u32]>>,
 }
 
+impl Prepared {
+    /// Drop the table piece by piece, naming each piece for `t`
+    /// ([`crate::analysis::teardown`]).
+    pub(super) fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        let Prepared {
+            mut conflicts,
+            texts,
+        } = self;
+        let mut n = 0;
+        for list in conflicts.values_mut() {
+            n += list.len();
+            for c in list {
+                let others = std::mem::take(&mut c.others);
+                t.drop(
+                    "judged: disagreeing figures (Vec<(DocId, u32)>)",
+                    others.len(),
+                    others,
+                );
+            }
+        }
+        t.drop("judged: conflicts (Vec<Conflict>, table)", n, conflicts);
+        let figures = texts.iter().map(|t| t.len()).sum();
+        t.drop("judged: figure texts (Box<[u32]>)", figures, texts);
+    }
+}
+
 impl Corpus {
     /// Work out every document's conflicts at once, on all cores, for the
     /// findings asked next: diagnosing a whole corpus this way judges each

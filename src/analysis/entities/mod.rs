@@ -87,6 +87,35 @@ pub struct DocEntities {
     pub locals: Vec<LocalEntity>,
 }
 
+impl DocEntities {
+    /// Drop the recognition result piece by piece, naming each piece for
+    /// `t` ([`crate::analysis::teardown`]).
+    pub fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        use std::mem::take;
+        let DocEntities {
+            mentions,
+            mut locals,
+        } = self;
+        t.drop("mentions: Vec<Mention>", mentions.len(), mentions);
+        for l in &mut locals {
+            let strings = 1 + l.names.len() + l.roles.len() + usize::from(l.acronym.is_some());
+            let owned = (take(&mut l.name), take(&mut l.names), take(&mut l.roles));
+            t.drop(
+                "local entities: names, roles, acronyms (Box<str>)",
+                strings,
+                (owned, l.acronym.take()),
+            );
+            let counts = take(&mut l.name_counts);
+            t.drop(
+                "local entities: name counts (Box<[u32]>)",
+                counts.len(),
+                counts,
+            );
+        }
+        t.drop("local entities: Vec<LocalEntity>", locals.len(), locals);
+    }
+}
+
 /// Entity settings from `claimlens.toml`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityConfig {

@@ -1564,6 +1564,75 @@ fn match_score(q: &str, alias: &str) -> Option<u32> {
     None
 }
 
+impl EntityIndex {
+    /// Drop the index piece by piece, naming each piece for `t`
+    /// ([`crate::analysis::teardown`]). The documents' recognition results
+    /// it shares with their analyses only lose a reference here.
+    pub fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        const DOCS: &str = "entity index: documents (table, cached answers)";
+        let EntityIndex {
+            mut docs,
+            config,
+            mut buckets,
+            fuzzy,
+            aliases,
+            declared_people,
+            declared_names,
+            clock: _,
+            keys,
+            interner,
+            descriptions,
+            made: _,
+        } = self;
+        for d in docs.values_mut() {
+            let referents = std::mem::take(&mut d.referents);
+            t.drop(
+                "entity index: referents (Vec<Referent>)",
+                referents.len(),
+                referents,
+            );
+        }
+        t.drop(DOCS, docs.len(), docs);
+        // after the referents, which share them
+        t.drop(
+            "entity index: distinct keys (Arc<Keys>)",
+            keys.set.len(),
+            keys,
+        );
+        for b in buckets.values_mut() {
+            let members = std::mem::take(&mut b.members);
+            t.drop(
+                "entity index: bucket members (maps)",
+                members.len(),
+                members,
+            );
+        }
+        t.drop(
+            "entity index: buckets (keys, name maps, table)",
+            buckets.len(),
+            buckets,
+        );
+        t.drop(
+            "entity index: aliases (sets of referents)",
+            aliases.len(),
+            aliases,
+        );
+        t.drop("entity index: fuzzy surname keys", fuzzy.len(), fuzzy);
+        let descriptions = descriptions.into_inner();
+        t.drop(
+            "entity index: descriptions",
+            descriptions.kept.len(),
+            descriptions,
+        );
+        let declared = (config, declared_people, declared_names);
+        t.drop(
+            "entity index: interner, declared names",
+            0,
+            (interner, declared),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;

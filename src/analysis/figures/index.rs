@@ -889,6 +889,40 @@ impl FigureIndex {
     }
 }
 
+impl FigureIndex {
+    /// Drop the index piece by piece, naming each piece for `t`
+    /// ([`crate::analysis::teardown`]). The documents' figures it shares
+    /// with their analyses only lose a reference here.
+    pub fn drop_piecewise(self, t: &mut crate::analysis::teardown::Teardown) {
+        const TABLES: &str = "figure index: documents and buckets tables";
+        let FigureIndex {
+            mut docs,
+            mut buckets,
+            window: _,
+        } = self;
+        for d in docs.values_mut() {
+            let hashes = std::mem::take(&mut d.hashes);
+            t.drop("figure index: signatures (Vec<u64>)", hashes.len(), hashes);
+        }
+        t.drop(TABLES, docs.len(), docs);
+        for b in buckets.values_mut() {
+            let by_value = std::mem::take(&mut b.by_value);
+            t.drop(
+                "figure index: by-value sets (BTreeSet<ByValue>)",
+                by_value.len(),
+                by_value,
+            );
+            let by_hash = std::mem::take(&mut b.by_hash);
+            t.drop(
+                "figure index: by-hash sets (BTreeSet<ByHash>)",
+                by_hash.len(),
+                by_hash,
+            );
+        }
+        t.drop(TABLES, 0, buckets);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

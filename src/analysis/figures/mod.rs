@@ -205,6 +205,26 @@ impl WordHashes {
     }
 }
 
+/// Drop a document's figures piece by piece, naming each piece for `t`
+/// ([`crate::analysis::teardown`]).
+pub fn drop_piecewise(mut figures: Vec<Figure>, t: &mut crate::analysis::teardown::Teardown) {
+    use std::mem::take;
+    for f in &mut figures {
+        let (words, same_as) = (take(&mut f.words), take(&mut f.same_as));
+        t.drop(
+            "figures: word hashes, same_as (Box<[u32]>)",
+            words.hashes.len() + same_as.len(),
+            (words, same_as),
+        );
+        t.drop(
+            "figures: things (Box<str>)",
+            usize::from(f.thing.is_some()),
+            f.thing.take(),
+        );
+    }
+    t.drop("figures: Vec<Figure>", figures.len(), figures);
+}
+
 impl Figure {
     pub fn has(&self, f: u16) -> bool {
         self.flags & f != 0
