@@ -6,6 +6,8 @@
 //! - [`lsp_client`]: a small LSP client over the stdio of a spawned
 //!   `claimlens lsp`, timing every message it receives;
 //! - [`measure`]: the measurements, over that connection and in process;
+//! - [`memory`]: what an indexed corpus holds, by phase and by structure
+//!   (`claimlens bench memory`);
 //! - [`external`]: the optional outside reference (spaCy NER);
 //! - [`report`]: the table, JSON and markdown.
 
@@ -14,6 +16,7 @@ pub mod external;
 pub mod generate;
 pub mod lsp_client;
 pub mod measure;
+pub mod memory;
 pub mod report;
 pub mod rng;
 
@@ -36,6 +39,10 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// Write a generated corpus to a folder.
     Generate(GenerateArgs),
+    /// Index a corpus as the server's first indexing does and report the
+    /// memory it holds after each phase and, at the end, by structure
+    /// (needs jemalloc, the allocator of every non-MSVC build).
+    Memory(memory::MemoryArgs),
 }
 
 #[derive(Args, Debug)]
@@ -109,6 +116,7 @@ pub struct RunArgs {
 pub fn run(args: &BenchArgs) -> ExitCode {
     let res = match &args.command {
         Some(BenchCommand::Generate(g)) => generate_cmd(g),
+        Some(BenchCommand::Memory(m)) => memory::run(m),
         None => measure::run(&args.run),
     };
     match res {

@@ -173,7 +173,7 @@ pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
 }
 
 /// Entities described once indexing is done, before anyone asks.
-const DESCRIBED_AHEAD: usize = 64;
+pub const DESCRIBED_AHEAD: usize = 64;
 
 /// Describe the most mentioned entities in the background: the first
 /// hover on a head of state otherwise gathers every mention in the
