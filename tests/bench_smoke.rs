@@ -144,11 +144,24 @@ fn bench_runs_end_to_end_and_writes_a_report() {
     assert_eq!(ip["upsert_tenths"].as_array().unwrap().len(), 10);
     assert!(!l["index_progress"].as_array().unwrap().is_empty());
     assert!(ip["output"]["statements"].as_u64().unwrap() > 0);
+    // the largest corpus's memory by structure, in a process of its own
+    // (jemalloc's statistics: not on MSVC, where it says why)
+    if cfg!(not(target_env = "msvc")) {
+        assert!(r["memory_error"].is_null(), "{}", r["memory_error"]);
+        let m = &r["memory"];
+        assert_eq!(m["files"], 20);
+        assert!(m["held"].as_u64().unwrap() > 0);
+        assert!(!m["pieces"].as_array().unwrap().is_empty());
+    }
 
     let page = std::fs::read_to_string(&md).unwrap();
     assert!(page.contains("## Latest run"));
     assert!(page.contains("| ready: progress end + every file published (s) |"));
     assert!(page.contains("claimlens bench"));
+    if cfg!(not(target_env = "msvc")) {
+        assert!(page.contains("### Memory held after indexing (20 articles"));
+        assert!(page.contains("| **total held** |"));
+    }
 
     // re-rendering a saved report measures nothing and writes the same page
     let again = tmp.path().join("again.md");

@@ -130,6 +130,19 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         // keep what is measured so far, in case a later size runs out of time
         write_outputs(&report, args)?;
     }
+    // the largest corpus's memory by structure, in a process of its own
+    if let Some(&n) = args.sizes.iter().max() {
+        let dir = work.join(format!("articles-{n}-seed{}", args.seed));
+        eprintln!("[{n}] memory by structure (claimlens bench memory)");
+        let timeout = Duration::from_secs(args.timeout);
+        match super::memory::in_child(&exe, &dir, &work, timeout) {
+            Ok(m) => report.memory = Some(m),
+            Err(e) => {
+                eprintln!("[{n}] memory measurement failed: {e}");
+                report.memory_error = Some(e);
+            }
+        }
+    }
     if let Some(reference) = args.compare {
         let n = args.sizes[0];
         let dir = work.join(format!("articles-{n}-seed{}", args.seed));

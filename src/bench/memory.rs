@@ -25,8 +25,9 @@
 //! (src/main.rs): elsewhere the command says so and fails.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use rayon::prelude::*;
@@ -510,6 +511,127 @@ mod jemalloc {
     }
 }
 
+/// `exe bench memory` on `corpus` in a process of its own, as the full
+/// bench measures its largest corpus (its own process holds what it
+/// measured before); the JSON is written in `work`.
+pub fn in_child(
+    exe: &Path,
+    corpus: &Path,
+    work: &Path,
+    timeout: Duration,
+) -> Result<MemoryReport, String> {
+    let json = work.join("memory.json");
+    let _ = std::fs::remove_file(&json);
+    let mut child = Command::new(exe)
+        .args(["bench", "memory", "--corpus"])
+        .arg(corpus)
+        .arg("--json")
+        .arg(&json)
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", exe.display()))?;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            break st;
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("not done in {} s", timeout.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    if !status.success() {
+        return Err(format!("`claimlens bench memory` failed ({status})"));
+    }
+    let s = std::fs::read_to_string(&json).map_err(|e| format!("{}: {e}", json.display()))?;
+    serde_json::from_str(&s).map_err(|e| format!("{}: {e}", json.display()))
+}
+
+/// The report's sections as a markdown table, for docs/benchmarks.md.
+pub fn markdown(r: &MemoryReport) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n### Memory held after indexing ({} articles, `claimlens bench memory`)\n",
+        r.files
+    );
+    let _ = writeln!(
+        s,
+        "A process of its own indexes the corpus as the server's first indexing does; \
+         jemalloc's bytes allocated after each phase (peak during it sampled every 10 ms), \
+         then what each structure holds, measured by dropping the corpus piece by piece.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| phase | s | allocated (MiB) | peak during (MiB) | VmHWM (MiB) |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|");
+    for p in r.phases.iter().skip(1) {
+        let _ = writeln!(
+            s,
+            "| {} | {:.2} | {:.1} | {:.1} | {:.1} |",
+            p.name,
+            p.seconds,
+            mib(p.allocated as f64),
+            mib(p.peak_allocated as f64),
+            mib(p.vm_hwm as f64)
+        );
+    }
+    let _ = writeln!(s, "\n| structure | MiB | share | its pieces (MiB) |");
+    let _ = writeln!(s, "|---|---:|---:|---|");
+    let share = |b: f64| 100.0 * b / (r.held.max(1) as f64);
+    for (name, bytes, pieces) in sections(r) {
+        let pieces: Vec<String> = pieces
+            .iter()
+            .filter(|p| p.bytes >= 1 << 20)
+            .map(|p| format!("{} {:.1}", p.piece, mib(p.bytes as f64)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "| {name} | {:.1} | {:.1}% | {} |",
+            mib(bytes as f64),
+            share(bytes as f64),
+            // type names, not HTML tags
+            pieces.join("; ").replace('<', "&lt;").replace('>', "&gt;")
+        );
+    }
+    let _ = writeln!(
+        s,
+        "| not attributed | {:.1} | {:.1}% | |",
+        mib(r.not_attributed as f64),
+        share(r.not_attributed as f64)
+    );
+    let _ = writeln!(
+        s,
+        "| **total held** | **{:.1}** | 100% | |",
+        mib(r.held as f64)
+    );
+    s
+}
+
+/// The sections, largest first, each with its bytes and its pieces
+/// (largest first).
+fn sections(r: &MemoryReport) -> Vec<(&str, u64, Vec<&PieceBytes>)> {
+    let mut out: Vec<(&str, u64, Vec<&PieceBytes>)> = Vec::new();
+    for p in &r.pieces {
+        match out.iter_mut().find(|s| s.0 == p.section) {
+            Some(s) => {
+                s.1 += p.bytes;
+                s.2.push(p);
+            }
+            None => out.push((&p.section, p.bytes, vec![p])),
+        }
+    }
+    out.sort_by_key(|s| std::cmp::Reverse(s.1));
+    for s in &mut out {
+        s.2.sort_by_key(|p| std::cmp::Reverse(p.bytes));
+    }
+    out
+}
+
 fn mib(b: f64) -> f64 {
     b / 1048576.0
 }
@@ -572,25 +694,14 @@ pub fn text_table(r: &MemoryReport) -> String {
         "structure", "MiB", "share", "items", "B/item"
     );
     let share = |b: f64| 100.0 * b / (r.held.max(1) as f64);
-    // sections, largest first; each with its pieces, largest first
-    let mut sections: Vec<(&str, u64)> = Vec::new();
-    for p in &r.pieces {
-        match sections.iter_mut().find(|s| s.0 == p.section) {
-            Some(s) => s.1 += p.bytes,
-            None => sections.push((&p.section, p.bytes)),
-        }
-    }
-    sections.sort_by_key(|s| std::cmp::Reverse(s.1));
-    for (name, bytes) in &sections {
+    for (name, bytes, pieces) in sections(r) {
         let _ = writeln!(
             s,
             "{:<62} {:>9.1} {:>6.1}%",
             name,
-            mib(*bytes as f64),
-            share(*bytes as f64)
+            mib(bytes as f64),
+            share(bytes as f64)
         );
-        let mut pieces: Vec<&PieceBytes> = r.pieces.iter().filter(|p| p.section == *name).collect();
-        pieces.sort_by_key(|p| std::cmp::Reverse(p.bytes));
         for p in pieces {
             let per = if p.items > 0 {
                 format!("{:.1}", p.bytes as f64 / p.items as f64)

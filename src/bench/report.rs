@@ -23,6 +23,13 @@ pub struct Report {
     pub seed: u64,
     pub sizes: Vec<SizeResult>,
     pub external: Option<External>,
+    /// `claimlens bench memory` on the largest corpus (absent in reports
+    /// written before it was measured).
+    #[serde(default)]
+    pub memory: Option<super::memory::MemoryReport>,
+    /// Why it was not measured, if it failed.
+    #[serde(default)]
+    pub memory_error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -648,6 +655,13 @@ pub fn markdown_tables(r: &Report) -> String {
         }
         let _ = writeln!(s, "| sum of stages | {total:.3} | | |");
         let _ = writeln!(s, "| `analyze` (whole) | {:.3} | | |", y.analyze_total_s);
+    }
+
+    if let Some(m) = &r.memory {
+        s.push_str(&super::memory::markdown(m));
+    }
+    if let Some(e) = &r.memory_error {
+        let _ = writeln!(s, "\n### Memory held after indexing\n\nNot measured: {e}");
     }
 
     if let Some(e) = &r.external {
