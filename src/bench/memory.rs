@@ -485,10 +485,6 @@ mod jemalloc {
         }
     }
 
-    pub fn snapshot() -> Result<Snapshot, String> {
-        Err(NO.into())
-    }
-
     pub fn snapshot_flushed() -> Snapshot {
         Snapshot::default()
     }
