@@ -41,7 +41,7 @@ pub enum StatementKind {
 }
 
 /// One statement, in 28 bytes: a document holds one for every sentence,
-/// quote and clause (9.4M at 100k generated articles), so the optional
+/// quote and clause (6.5M at 100k generated articles), so the optional
 /// parts are kept without `Option`'s room and the speaker as an index into
 /// its document's [`Statements`].
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
