@@ -190,6 +190,17 @@ impl Builder {
     fn len(&self) -> usize {
         self.out.list.len()
     }
+
+    /// The spans of the statements pushed from index `i` on.
+    fn spans_from(&self, i: usize) -> Vec<Span> {
+        self.out
+            .list
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|s| s.span)
+            .collect()
+    }
 }
 
 /// Verbs that attribute speech ("X said", "said X"), lowercase.
@@ -1013,10 +1024,7 @@ pub fn segment(text: &str, toks: &[Token], sentences: &[Span]) -> Statements {
         // clauses: the parts of a sentence between clause boundaries, for
         // claims repeated as part of a longer sentence
         let attr = sent_attr[si].map(|a| token_range(toks, a));
-        let quote_spans: Vec<Span> = out.out[parent as usize + 1..]
-            .iter()
-            .map(|q| q.span)
-            .collect();
+        let quote_spans = out.spans_from(parent as usize + 1);
         for (ca, cb) in clauses(text, toks, ta, tb, attr) {
             let Some((ca, cb)) = trim_range(text, toks, ca, cb) else {
                 continue;

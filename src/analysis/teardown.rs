@@ -50,6 +50,19 @@ impl<'a> Teardown<'a> {
         self.add(name, bytes, items as u64);
     }
 
+    /// Drop each of `values`, a part taken out of each of a structure's
+    /// entries with how many things it holds, adding what each frees to
+    /// `name`: the parts are counted before the entries that held them.
+    pub fn drop_each<T>(
+        &mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = (usize, T)>,
+    ) {
+        for (items, value) in values {
+            self.drop(name, items, value);
+        }
+    }
+
     /// The value inside `arc` if this is its last reference, adding the
     /// allocation that held it to `name`; `None` (the reference dropped,
     /// counted in [`Teardown::still_shared`]) if something else holds it.

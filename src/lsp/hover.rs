@@ -208,9 +208,11 @@ pub fn claim_markdown(view: &View, here: StatementRef, others: &[StatementRef]) 
         let (Some(doc), Some(st)) = (view.corpus.doc(r.doc), view.corpus.statement(*r)) else {
             continue;
         };
-        let who = view
-            .corpus
-            .speaker(*r)
+        // the document and statement in hand: no second lookup
+        let who = doc
+            .analysis
+            .statements
+            .speaker(st)
             .map(|s| format!(" ({})", escape(s)))
             .unwrap_or_default();
         let _ = writeln!(

@@ -40,18 +40,14 @@ impl Prepared {
             mut conflicts,
             texts,
         } = self;
-        let mut n = 0;
-        for list in conflicts.values_mut() {
-            n += list.len();
-            for c in list {
-                let others = std::mem::take(&mut c.others);
-                t.drop(
-                    "judged: disagreeing figures (Vec<(DocId, u32)>)",
-                    others.len(),
-                    others,
-                );
-            }
-        }
+        let n = conflicts.values().map(Vec::len).sum();
+        t.drop_each(
+            "judged: disagreeing figures (Vec<(DocId, u32)>)",
+            conflicts
+                .values_mut()
+                .flatten()
+                .map(|c| (c.others.len(), std::mem::take(&mut c.others))),
+        );
         t.drop("judged: conflicts (Vec<Conflict>, table)", n, conflicts);
         let figures = texts.iter().map(|t| t.len()).sum();
         t.drop("judged: figure texts (Box<[u32]>)", figures, texts);

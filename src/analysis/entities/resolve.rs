@@ -1584,14 +1584,12 @@ impl EntityIndex {
             descriptions,
             made: _,
         } = self;
-        for d in docs.values_mut() {
-            let referents = std::mem::take(&mut d.referents);
-            t.drop(
-                "entity index: referents (Vec<Referent>)",
-                referents.len(),
-                referents,
-            );
-        }
+        use std::mem::take;
+        t.drop_each(
+            "entity index: referents (Vec<Referent>)",
+            docs.values_mut()
+                .map(|d| (d.referents.len(), take(&mut d.referents))),
+        );
         t.drop(DOCS, docs.len(), docs);
         // after the referents, which share them
         t.drop(
@@ -1599,14 +1597,12 @@ impl EntityIndex {
             keys.set.len(),
             keys,
         );
-        for b in buckets.values_mut() {
-            let members = std::mem::take(&mut b.members);
-            t.drop(
-                "entity index: bucket members (maps)",
-                members.len(),
-                members,
-            );
-        }
+        t.drop_each(
+            "entity index: bucket members (maps)",
+            buckets
+                .values_mut()
+                .map(|b| (b.members.len(), take(&mut b.members))),
+        );
         t.drop(
             "entity index: buckets (keys, name maps, table)",
             buckets.len(),

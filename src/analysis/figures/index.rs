@@ -900,25 +900,25 @@ impl FigureIndex {
             mut buckets,
             window: _,
         } = self;
-        for d in docs.values_mut() {
-            let hashes = std::mem::take(&mut d.hashes);
-            t.drop("figure index: signatures (Vec<u64>)", hashes.len(), hashes);
-        }
+        use std::mem::take;
+        t.drop_each(
+            "figure index: signatures (Vec<u64>)",
+            docs.values_mut()
+                .map(|d| (d.hashes.len(), take(&mut d.hashes))),
+        );
         t.drop(TABLES, docs.len(), docs);
-        for b in buckets.values_mut() {
-            let by_value = std::mem::take(&mut b.by_value);
-            t.drop(
-                "figure index: by-value sets (BTreeSet<ByValue>)",
-                by_value.len(),
-                by_value,
-            );
-            let by_hash = std::mem::take(&mut b.by_hash);
-            t.drop(
-                "figure index: by-hash sets (BTreeSet<ByHash>)",
-                by_hash.len(),
-                by_hash,
-            );
-        }
+        t.drop_each(
+            "figure index: by-value sets (BTreeSet<ByValue>)",
+            buckets
+                .values_mut()
+                .map(|b| (b.by_value.len(), take(&mut b.by_value))),
+        );
+        t.drop_each(
+            "figure index: by-hash sets (BTreeSet<ByHash>)",
+            buckets
+                .values_mut()
+                .map(|b| (b.by_hash.len(), take(&mut b.by_hash))),
+        );
         t.drop(TABLES, 0, buckets);
     }
 }
