@@ -16,6 +16,10 @@
 //! - at most [`MAX_CANDIDATES`] sentences (with their quotes and clauses)
 //!   are scored, those sharing the most rarity-weighted terms.
 //!
+//! Verbatim copies of a statement are found besides, by its fingerprint
+//! ([`super::copies`]), so that a repeat made only of common words is
+//! linked at any corpus size.
+//!
 //! Answers never depend on the order documents arrived in (nor on the ids
 //! they were given): ties are broken by a rank the caller gives each
 //! document (the corpus hashes its path), and a term is too common to probe
@@ -30,7 +34,11 @@
 //! translations: a rewrite of a quote is the closest thing to it in the
 //! other article, while a sentence that only shares a topic has closer
 //! neighbours there). So an edit changes the links of the edited document
-//! only, and the set of documents to republish is exact.
+//! only, and the set of documents to republish is exact. The one exception
+//! is among verbatim copies of a statement, each linked to the copies
+//! nearest it in rank order: an edit that adds or removes a copy changes
+//! which copies are nearest, but only for copies linked to the edited
+//! document before or after it, so the set stays exact.
 
 use std::num::NonZeroU64;
 use std::sync::Arc;
@@ -39,6 +47,7 @@ use parking_lot::Mutex;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::copies::Copies;
 use super::features::Features;
 use super::normalize::{TermClass, TermId};
 use super::similarity::{self, Comparison, Rated};
@@ -102,6 +111,8 @@ pub struct ClaimIndex {
     /// absent one takes no room: 8 bytes a statement, where `Option<u64>`
     /// took 16; 6.5M statements at 100k generated articles).
     prints: Vec<Vec<Option<NonZeroU64>>>,
+    /// The statements with a fingerprint, by fingerprint.
+    copies: Copies,
     /// Number of sentences holding each term (a small table, read for
     /// every weight).
     df: FxHashMap<TermId, u32>,
@@ -127,6 +138,7 @@ impl ClaimIndex {
             docs,
             ranks,
             prints,
+            copies,
             df,
             postings,
             frequent,
@@ -136,6 +148,11 @@ impl ClaimIndex {
         } = self;
         let statements = prints.iter().map(Vec::len).sum();
         t.drop("claim index: statement fingerprints", statements, prints);
+        t.drop(
+            "claim index: statements by fingerprint",
+            copies.len(),
+            copies,
+        );
         let entries = postings.values().map(Vec::len).sum();
         t.drop(
             "claim index: postings (Vec<(DocId, u32)>)",
@@ -187,6 +204,12 @@ impl DocTerms {
     pub fn fingerprint(&self, st: u32) -> Option<u64> {
         self.prints.get(st as usize)?.map(NonZeroU64::get)
     }
+}
+
+/// [`ClaimIndex::ord`] given the documents' ranks.
+fn order(ranks: &[u64], k: Key) -> (u64, DocId, u32) {
+    let rank = ranks.get(k.0 as usize).copied().unwrap_or(0);
+    (rank, k.0, k.1)
 }
 
 impl ClaimIndex {
@@ -274,8 +297,7 @@ impl ClaimIndex {
     /// The order of statements where scores tie: by their document's rank,
     /// then id, then position.
     fn ord(&self, k: Key) -> (u64, DocId, u32) {
-        let rank = self.ranks.get(k.0 as usize).copied().unwrap_or(0);
-        (rank, k.0, k.1)
+        order(&self.ranks, k)
     }
 
     fn stmt(&self, k: Key) -> Option<&StatementClaims> {
@@ -435,7 +457,63 @@ impl ClaimIndex {
                 out.push(s.link);
             }
         }
+        if self.add_copies(key, &me, &f, &mut out) {
+            out.sort_by(|a, b| {
+                b.score.total_cmp(&a.score).then(
+                    self.ord((a.doc, a.statement))
+                        .cmp(&self.ord((b.doc, b.statement))),
+                )
+            });
+        }
         out
+    }
+
+    /// Add to `out` the verbatim copies of statement `key` (features `f`)
+    /// that are its neighbours among all its copies
+    /// ([`Copies::neighbours`]) and not in `out` yet, when a copy scores at
+    /// the threshold. Statements of its own document that overlap it are
+    /// never linked. Returns whether any was added.
+    ///
+    /// A copy has the statement's fingerprint, so the same features (both
+    /// are made from the same terms, and a clause is never a copy of a
+    /// sentence): its score is the statement's score against itself,
+    /// computed once.
+    fn add_copies(
+        &self,
+        key: Key,
+        me: &StatementClaims,
+        f: &Features,
+        out: &mut Vec<Link>,
+    ) -> bool {
+        let Some(print) = self.fingerprint(key) else {
+            return false;
+        };
+        let near = self.copies.neighbours(
+            key,
+            print,
+            |k| self.fingerprint(k) == Some(print),
+            |k| self.ord(k),
+        );
+        let mut score = None;
+        let mut added = false;
+        for k in near {
+            let Some(st) = self.stmt(k) else { continue };
+            if (k.0 == key.0 && st.overlaps(me)) || out.iter().any(|l| (l.doc, l.statement) == k) {
+                continue;
+            }
+            let score =
+                *score.get_or_insert_with(|| similarity::compare(f, f, |t| self.idf(t)).score);
+            if score < similarity::threshold(me.is_clause()) {
+                break;
+            }
+            out.push(Link {
+                doc: k.0,
+                statement: k.1,
+                score,
+            });
+            added = true;
+        }
+        added
     }
 
     /// Do neighbours vouch for a moderate pair across two documents? As in
@@ -797,9 +875,13 @@ impl ClaimIndex {
             self.ranks.resize(doc as usize + 1, 0);
             self.prints.resize(doc as usize + 1, Vec::new());
         }
+        // the rank first: the copies are held in the order it gives
+        self.ranks[doc as usize] = rank;
+        let prints = terms.prints.iter().map(|p| p.map(NonZeroU64::get));
+        let ranks = &self.ranks;
+        self.copies.insert(doc, prints, |k| order(ranks, k));
         self.prints[doc as usize] = terms.prints;
         self.docs[doc as usize] = Some(terms.claims);
-        self.ranks[doc as usize] = rank;
     }
 
     fn unindex(&mut self, doc: DocId) {
@@ -807,7 +889,9 @@ impl ClaimIndex {
             return;
         };
         if let Some(p) = self.prints.get_mut(doc as usize) {
-            *p = Vec::new();
+            let prints = std::mem::take(p);
+            let prints = prints.iter().map(|p| p.map(NonZeroU64::get));
+            self.copies.remove(doc, prints);
         }
         let mut distinct: FxHashSet<TermId> = FxHashSet::default();
         let (df, frequent, fallen) = (&mut self.df, &self.frequent, &mut self.fallen);
@@ -877,6 +961,12 @@ impl ClaimIndex {
         let mut f: Vec<TermId> = self.frequent.iter().copied().collect();
         f.sort_unstable();
         (p, f)
+    }
+
+    /// The direct links of a statement, for tests.
+    #[cfg(test)]
+    pub(super) fn direct_links(&self, doc: DocId, statement: u32) -> Vec<Link> {
+        self.direct(doc, statement).to_vec()
     }
 
     /// Add to `out` every document linked to a statement of `doc`.

@@ -7,6 +7,8 @@
 //! - [`similarity`]: the score of two statements and the linking thresholds.
 //! - [`index`]: the corpus-wide inverted index that finds candidates and
 //!   answers links and groups, updated one document at a time.
+//! - [`copies`]: statements by fingerprint, which find a statement's
+//!   verbatim repeats however common its words.
 //!
 //! Two statements are linked when their score reaches
 //! [`similarity::THRESHOLD`] (higher for clauses), or, at a lower score,
@@ -14,6 +16,7 @@
 //! or said by the same named speaker. `links` adds one hop through the claim
 //! group; `groups` are the connected components.
 
+pub mod copies;
 pub mod features;
 pub mod index;
 pub mod normalize;

@@ -279,7 +279,8 @@ fn links_do_not_depend_on_load_order() {
 }
 
 #[test]
-fn terms_past_the_postings_cap_find_no_candidates() {
+fn terms_past_the_postings_cap_find_no_candidates_but_copies_still_link() {
+    use super::copies::NEIGHBOURS;
     use super::index::MAX_POSTINGS;
     let sentence = "Officials discussed the shared pipeline tariff again today.";
     let mut text = String::new();
@@ -287,11 +288,30 @@ fn terms_past_the_postings_cap_find_no_candidates() {
         text.push_str(sentence);
         text.push(' ');
     }
-    let c = Corpus::new(&[&text, sentence]);
+    let reordered = "Today officials again discussed the shared pipeline tariff.";
+    let c = Corpus::new(&[&text, reordered, sentence]);
     // every term of the sentence is held by more statements than the cap:
-    // the query stays bounded and finds nothing through them
+    // the query stays bounded and finds nothing through them, so the same
+    // words in another order are not found
     assert!(c.index.links(2, 0).is_empty());
-    assert!(c.index.links(1, 5).is_empty());
+    // a verbatim copy is found by its fingerprint, however common its
+    // words: linked to the copies nearest it, a bounded number
+    let copy = c.index.links(3, 0);
+    assert!(!copy.is_empty(), "the copy is linked");
+    assert!(copy.iter().all(|l| l.doc == 1), "{copy:?}");
+    let direct_bound = 2 * NEIGHBOURS;
+    assert!(
+        copy.len() <= direct_bound * (1 + direct_bound),
+        "{}",
+        copy.len()
+    );
+    // and so are the copies inside the long document, to each other
+    let inside = c.index.links(1, 5);
+    assert!(!inside.is_empty());
+    assert!(inside.len() <= direct_bound * (1 + direct_bound));
+    // all of them are one claim group (bounded when explored)
+    let group = c.index.group((3, 0));
+    assert!(group.len() > 2 * direct_bound, "{}", group.len());
 }
 
 #[test]
@@ -909,4 +929,56 @@ fn links_do_not_depend_on_ids_arrival_order_or_history() {
         linked >= 90,
         "the copies of the quote are linked ({linked})"
     );
+}
+
+#[test]
+fn an_edit_among_many_copies_names_every_document_whose_links_changed() {
+    // more copies of one sentence than a statement links to, so an edit in
+    // the middle of their order moves others' nearest copies
+    let quote = "\"We do not ask for cheap oil and cheap gas,\" the president said in Minsk.";
+    let mut index = ClaimIndex::default();
+    let docs: Vec<DocId> = (1..=14).collect();
+    for &d in &docs {
+        let text = format!("{quote} Story {d} follows the border talks.");
+        index.update(d, u64::from(d) * 10, Arc::new(analyse(&text).1));
+    }
+    let snapshot = |index: &ClaimIndex| -> Vec<Vec<(DocId, u32)>> {
+        let mut all = Vec::new();
+        for &d in &docs {
+            for s in 0..8 {
+                let mut l: Vec<(DocId, u32)> = index
+                    .direct_links(d, s)
+                    .iter()
+                    .map(|l| (l.doc, l.statement))
+                    .collect();
+                l.sort_unstable();
+                all.push(l);
+            }
+        }
+        all
+    };
+    let changed = |a: &[Vec<(DocId, u32)>], b: &[Vec<(DocId, u32)>]| -> Vec<DocId> {
+        let mut out: Vec<DocId> = docs
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| a[i * 8..(i + 1) * 8] != b[i * 8..(i + 1) * 8])
+            .map(|(_, &d)| d)
+            .collect();
+        out.sort_unstable();
+        out
+    };
+    let new = 100;
+    let before = snapshot(&index);
+    // a copy ranked in the middle of the others
+    let text = format!("{quote} A later story.");
+    let affected = index.update(new, 75, Arc::new(analyse(&text).1));
+    let after = snapshot(&index);
+    let moved = changed(&before, &after);
+    assert!(moved.len() > 2, "{moved:?}");
+    assert_eq!(affected, moved);
+    // and edited away again
+    let affected = index.update(new, 75, Arc::new(analyse("Markets were calm.").1));
+    let back = snapshot(&index);
+    assert_eq!(back, before);
+    assert_eq!(affected, changed(&after, &back));
 }
