@@ -667,7 +667,17 @@ impl ClaimIndex {
         let mut edges: Vec<(Key, Key)> = keys
             .par_iter()
             .flat_map_iter(|&k| {
-                let links = match self.cache.lock().by_doc.get(&k.0).and_then(|m| m.get(&k.1)) {
+                // the lock is let go before computing (a guard in the
+                // `match` head would live through every arm and make the
+                // whole pass run on one thread)
+                let memo = self
+                    .cache
+                    .lock()
+                    .by_doc
+                    .get(&k.0)
+                    .and_then(|m| m.get(&k.1))
+                    .cloned();
+                let links = match memo {
                     Some(l) => l.to_vec(),
                     None => self.compute_direct(k),
                 };
