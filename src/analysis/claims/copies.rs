@@ -16,15 +16,15 @@
 //! changed are still those linked to the edited one.
 //!
 //! Held as a hash table with chaining by hand: the fingerprint's top bits
-//! pick one of [`SHARDS`] lists, each entry 12 bytes (the next 32 bits of
-//! the fingerprint, document and statement). A list is kept sorted by those
-//! bits and then by the caller's order of statements, so the copies of one
-//! statement are a run of the list in that order and its neighbours are
-//! found by binary search, however many copies there are. A match on the
-//! 32 bits is confirmed against the statement's whole fingerprint, which
-//! the caller holds. Adding or removing a document moves entries of the
-//! lists its statements are in (some hundreds of entries each at 100k
-//! articles).
+//! pick one of [`SHARDS`] lists, each entry 16 bytes (the next 32 bits of
+//! the fingerprint, the top 32 bits of the document's rank, document and
+//! statement). A list is kept sorted by those bits and then in the
+//! caller's order of statements (the rank's bits decide it but for ties),
+//! so the copies of one statement are a run of the list in that order, and
+//! finding a statement's neighbours, adding it or removing it is a binary
+//! search that reads the list alone, however many copies there are. A
+//! match on the 32 bits is confirmed against the statement's whole
+//! fingerprint, which the caller holds.
 
 use std::cmp::Ordering;
 
@@ -40,10 +40,11 @@ pub const NEIGHBOURS: usize = 4;
 type Key = (DocId, u32);
 
 /// One statement in a list: bits of its fingerprint below those that chose
-/// the list, and where it is.
+/// the list, the top bits of its document's rank, and where it is.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     low: u32,
+    rank: u32,
     doc: DocId,
     statement: u32,
 }
@@ -72,6 +73,21 @@ fn shard(print: u64) -> usize {
     (print >> (64 - SHARDS.trailing_zeros())) as usize
 }
 
+/// The rank bits an entry keeps.
+fn rank_bits(rank: u64) -> u32 {
+    (rank >> 32) as u32
+}
+
+/// Where `e` goes in `list` (sorted), or is: the first entry not before it.
+/// `ord` is called only where the entries' own bits tie.
+fn position<K: Ord>(list: &[Entry], e: &Entry, ord: &impl Fn(Key) -> K) -> usize {
+    let mine = ord(e.key());
+    list.partition_point(|x| match (x.low, x.rank).cmp(&(e.low, e.rank)) {
+        Ordering::Equal => ord(x.key()) < mine,
+        o => o == Ordering::Less,
+    })
+}
+
 impl Copies {
     /// Number of statements held.
     pub fn len(&self) -> usize {
@@ -83,11 +99,13 @@ impl Copies {
     }
 
     /// Hold the statements of `doc` with a fingerprint, given in statement
-    /// order. `ord` orders statements (a total order, the same for every
-    /// call while they are held; it must know `doc` already).
+    /// order. `rank` is the document's and `ord` orders statements: by
+    /// their documents' ranks first, ties broken so that the order is
+    /// total, the same for every call while they are held.
     pub fn insert<K: Ord>(
         &mut self,
         doc: DocId,
+        rank: u64,
         prints: impl IntoIterator<Item = Option<u64>>,
         ord: impl Fn(Key) -> K,
     ) {
@@ -95,27 +113,43 @@ impl Copies {
             let Some(p) = p else { continue };
             let e = Entry {
                 low: p as u32,
+                rank: rank_bits(rank),
                 doc,
                 statement: i as u32,
             };
             let list = &mut self.shards[shard(p)];
-            let mine = ord(e.key());
-            let at = list.partition_point(|x| match x.low.cmp(&e.low) {
-                Ordering::Equal => ord(x.key()) < mine,
-                o => o == Ordering::Less,
-            });
+            let at = position(list, &e, &ord);
             list.insert(at, e);
         }
     }
 
-    /// Let go of the statements of `doc`, whose fingerprints are `prints`.
-    pub fn remove(&mut self, doc: DocId, prints: impl IntoIterator<Item = Option<u64>>) {
-        let mut lists: Vec<usize> = prints.into_iter().flatten().map(shard).collect();
-        lists.sort_unstable();
-        lists.dedup();
-        for s in lists {
-            let list = &mut self.shards[s];
-            list.retain(|e| e.doc != doc);
+    /// Let go of the statements of `doc`, whose fingerprints are `prints`,
+    /// held with [`Copies::insert`] and the same `rank` and `ord`.
+    pub fn remove<K: Ord>(
+        &mut self,
+        doc: DocId,
+        rank: u64,
+        prints: impl IntoIterator<Item = Option<u64>>,
+        ord: impl Fn(Key) -> K,
+    ) {
+        for (i, p) in prints.into_iter().enumerate() {
+            let Some(p) = p else { continue };
+            let e = Entry {
+                low: p as u32,
+                rank: rank_bits(rank),
+                doc,
+                statement: i as u32,
+            };
+            let list = &mut self.shards[shard(p)];
+            let at = position(list, &e, &ord);
+            if list.get(at).is_some_and(|x| x.key() == e.key()) {
+                list.remove(at);
+            } else if let Some(at) = list.iter().position(|x| x.key() == e.key()) {
+                // not where the order puts it: a caller broke the
+                // contract; let it go all the same
+                debug_assert!(false, "a copy held out of order");
+                list.remove(at);
+            }
             if list.is_empty() {
                 // a list emptied by edits gives its room back
                 *list = Vec::new();
@@ -123,15 +157,16 @@ impl Copies {
         }
     }
 
-    /// Of the statements held with fingerprint `print` (that of `me`), the
-    /// [`NEIGHBOURS`] nearest to `me` on each side in the order `ord` given
-    /// when they were inserted, `me` left out, in that order. `same`
-    /// confirms a candidate's whole fingerprint (only the bits that chose
-    /// the list and 32 more are compared here). Logarithmic in the number
-    /// of copies.
+    /// Of the statements held with fingerprint `print`, the [`NEIGHBOURS`]
+    /// nearest on each side to `me` (of a document of rank `rank`, held or
+    /// not) in the order given when they were inserted, `me` left out, in
+    /// that order. `same` confirms a candidate's whole fingerprint (only
+    /// the bits that chose the list and 32 more are compared here).
+    /// Logarithmic in the number of copies.
     pub fn neighbours<K: Ord>(
         &self,
         me: Key,
+        rank: u64,
         print: u64,
         same: impl Fn(Key) -> bool,
         ord: impl Fn(Key) -> K,
@@ -141,9 +176,14 @@ impl Copies {
         let from = list.partition_point(|x| x.low < low);
         let to = from + list[from..].partition_point(|x| x.low == low);
         let run = &list[from..to];
-        let mine = ord(me);
-        let at = run.partition_point(|x| ord(x.key()) < mine);
-        let near = |e: &&Entry| e.key() != me && same(e.key());
+        let e = Entry {
+            low,
+            rank: rank_bits(rank),
+            doc: me.0,
+            statement: me.1,
+        };
+        let at = position(run, &e, &ord);
+        let near = |x: &&Entry| x.key() != me && same(x.key());
         let mut out: Vec<Key> = run[..at]
             .iter()
             .rev()
@@ -167,6 +207,12 @@ impl Copies {
 mod tests {
     use super::*;
 
+    /// The order of statements given documents' ranks, as the claim index
+    /// orders them.
+    fn order(rank: impl Fn(DocId) -> u64) -> impl Fn(Key) -> (u64, DocId, u32) {
+        move |k: Key| (rank(k.0), k.0, k.1)
+    }
+
     #[test]
     fn finds_copies_by_whole_fingerprint_only() {
         let mut c = Copies::default();
@@ -177,61 +223,85 @@ mod tests {
             (1, 0) | (2, 0) | (3, 0) => a,
             _ => b,
         };
-        let ord = |k: Key| k;
-        c.insert(1, [Some(a), None, Some(b)], ord);
-        c.insert(3, [Some(a)], ord);
-        c.insert(2, [Some(a)], ord);
-        let near =
-            |c: &Copies, me: Key| c.neighbours(me, whole(me), |k| whole(k) == whole(me), ord);
+        let rank = |d: DocId| u64::from(d) << 40;
+        let ord = order(rank);
+        c.insert(1, rank(1), [Some(a), None, Some(b)], &ord);
+        c.insert(3, rank(3), [Some(a)], &ord);
+        c.insert(2, rank(2), [Some(a)], &ord);
+        let near = |c: &Copies, me: Key| {
+            c.neighbours(me, rank(me.0), whole(me), |k| whole(k) == whole(me), &ord)
+        };
         assert_eq!(near(&c, (2, 0)), vec![(1, 0), (3, 0)]);
         assert!(near(&c, (1, 2)).is_empty());
-        c.remove(1, [Some(a), None, Some(b)]);
+        c.remove(1, rank(1), [Some(a), None, Some(b)], &ord);
         assert_eq!(near(&c, (2, 0)), vec![(3, 0)]);
         assert_eq!(c.len(), 2);
-        c.remove(2, [Some(a)]);
-        c.remove(3, [Some(a)]);
+        c.remove(2, rank(2), [Some(a)], &ord);
+        c.remove(3, rank(3), [Some(a)], &ord);
         assert!(c.is_empty());
     }
 
-    #[test]
-    fn neighbours_are_the_nearest_on_each_side_and_symmetric() {
+    /// Twenty documents hold one statement each with one fingerprint,
+    /// inserted in an order unrelated to their ranks; then every second
+    /// one is removed.
+    fn nearest_on_each_side_and_symmetric(rank: impl Fn(DocId) -> u64 + Copy) {
         let print = 0x0123_4567_89AB_CDEFu64;
-        // an order unrelated to the ids, or to the order of insertion
-        let ord = |k: Key| (k.0 * 7) % 20;
+        let ord = order(rank);
         let mut c = Copies::default();
-        for d in [
+        let docs = [
             13, 2, 19, 0, 7, 11, 5, 16, 1, 9, 18, 3, 14, 6, 10, 17, 4, 12, 8, 15,
-        ] {
-            c.insert(d, [Some(print)], ord);
+        ];
+        for d in docs {
+            c.insert(d, rank(d), [Some(print)], &ord);
         }
-        let near = |me: Key| c.neighbours(me, print, |_| true, ord);
-        let mid = near((10, 0));
-        assert_eq!(mid.len(), 2 * NEIGHBOURS);
-        assert!(mid.windows(2).all(|w| ord(w[0]) < ord(w[1])), "in order");
-        let o = ord((10, 0));
-        assert!(
-            mid.iter()
-                .all(|&k| ord(k).abs_diff(o) as usize <= NEIGHBOURS)
-        );
+        let mut sorted: Vec<Key> = docs.iter().map(|&d| (d, 0)).collect();
+        sorted.sort_by_key(|&k| ord(k));
+        let near = |c: &Copies, me: Key| c.neighbours(me, rank(me.0), print, |_| true, &ord);
+        let mid = sorted[10];
+        let found = near(&c, mid);
+        assert_eq!(found, [&sorted[6..10], &sorted[11..15]].concat());
         // at an end of the order, only one side
-        let first = (0..20).map(|d| (d, 0)).min_by_key(|&k| ord(k)).unwrap();
-        assert_eq!(near(first).len(), NEIGHBOURS);
-        for x in (0..20).map(|d| (d, 0)) {
-            for y in near(x) {
-                assert!(near(y).contains(&x), "{x:?} near {y:?} but not back");
+        assert_eq!(near(&c, sorted[0]), sorted[1..=NEIGHBOURS].to_vec());
+        for &x in &sorted {
+            for y in near(&c, x) {
+                assert!(near(&c, y).contains(&x), "{x:?} near {y:?} but not back");
             }
         }
         // statements that fail the whole-fingerprint check are passed over,
         // not counted: the nearest true copies are found beyond them
-        let odd = |k: Key| ord(k) % 2 == 1;
-        let near_odd = c.neighbours((10, 0), print, odd, ord);
+        let pos = |k: Key| sorted.iter().position(|&s| s == k).unwrap_or(0);
+        let odd = |k: Key| pos(k) % 2 == 1;
+        let near_odd = c.neighbours(mid, rank(mid.0), print, odd, &ord);
         assert_eq!(near_odd.len(), 2 * NEIGHBOURS);
         assert!(near_odd.iter().all(|&k| odd(k)));
-        // fewer copies than neighbours: all of them
-        let mut few = Copies::default();
-        for d in 0..3 {
-            few.insert(d, [Some(print)], ord);
+        // removing every second one leaves the others where they were
+        for (i, &k) in sorted.iter().enumerate() {
+            if i % 2 == 0 {
+                c.remove(k.0, rank(k.0), [Some(print)], &ord);
+            }
         }
-        assert_eq!(few.neighbours((0, 0), print, |_| true, ord).len(), 2);
+        assert_eq!(c.len(), 10);
+        let kept: Vec<Key> = sorted.iter().copied().skip(1).step_by(2).collect();
+        assert_eq!(near(&c, kept[5]), [&kept[1..5], &kept[6..10]].concat());
+        // fewer copies than neighbours: all of them
+        assert_eq!(near(&c, kept[0]).len(), NEIGHBOURS);
+        for &k in &kept {
+            c.remove(k.0, rank(k.0), [Some(print)], &ord);
+        }
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn neighbours_by_rank_are_the_nearest_on_each_side_and_symmetric() {
+        // ranks far apart in their top bits, in an order unrelated to ids
+        nearest_on_each_side_and_symmetric(|d| u64::from((d * 7) % 20) << 40);
+    }
+
+    #[test]
+    fn neighbours_where_ranks_tie_in_the_bits_kept_follow_the_whole_order() {
+        // the entries' rank bits all equal: the caller's order decides
+        nearest_on_each_side_and_symmetric(|d| u64::from((d * 7) % 20));
+        // and entirely equal ranks: ties broken by the rest of the order
+        nearest_on_each_side_and_symmetric(|_| 5);
     }
 }

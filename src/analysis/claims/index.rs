@@ -490,6 +490,7 @@ impl ClaimIndex {
         };
         let near = self.copies.neighbours(
             key,
+            self.ord(key).0,
             print,
             |k| self.fingerprint(k) == Some(print),
             |k| self.ord(k),
@@ -889,7 +890,7 @@ impl ClaimIndex {
         self.ranks[doc as usize] = rank;
         let prints = terms.prints.iter().map(|p| p.map(NonZeroU64::get));
         let ranks = &self.ranks;
-        self.copies.insert(doc, prints, |k| order(ranks, k));
+        self.copies.insert(doc, rank, prints, |k| order(ranks, k));
         self.prints[doc as usize] = terms.prints;
         self.docs[doc as usize] = Some(terms.claims);
     }
@@ -901,7 +902,11 @@ impl ClaimIndex {
         if let Some(p) = self.prints.get_mut(doc as usize) {
             let prints = std::mem::take(p);
             let prints = prints.iter().map(|p| p.map(NonZeroU64::get));
-            self.copies.remove(doc, prints);
+            // the rank it was held with stays until the document is indexed
+            // again
+            let ranks = &self.ranks;
+            let rank = order(ranks, (doc, 0)).0;
+            self.copies.remove(doc, rank, prints, |k| order(ranks, k));
         }
         let mut distinct: FxHashSet<TermId> = FxHashSet::default();
         let (df, frequent, fallen) = (&mut self.df, &self.frequent, &mut self.fallen);
