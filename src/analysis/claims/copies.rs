@@ -16,15 +16,17 @@
 //! changed are still those linked to the edited one.
 //!
 //! Held as a hash table with chaining by hand: the fingerprint's top bits
-//! pick one of [`SHARDS`] lists, each entry 16 bytes (the next 32 bits of
-//! the fingerprint, the top 32 bits of the document's rank, document and
-//! statement). A list is kept sorted by those bits and then in the
-//! caller's order of statements (the rank's bits decide it but for ties),
-//! so the copies of one statement are a run of the list in that order, and
-//! finding a statement's neighbours, adding it or removing it is a binary
-//! search that reads the list alone, however many copies there are. A
-//! match on the 32 bits is confirmed against the statement's whole
-//! fingerprint, which the caller holds.
+//! pick one of [`SHARDS`] unsorted lists, each entry 16 bytes (the next 32
+//! bits of the fingerprint, the top 32 bits of the document's rank,
+//! document and statement). Adding is a push and removing a document one
+//! pass over each list its statements are in. Finding a statement's
+//! neighbours is one pass over its list (some hundreds of entries at 100k
+//! articles), comparing the entries' own bits: the caller's order is asked
+//! only where the rank bits tie, and the whole fingerprint, which the
+//! caller holds, only of the neighbours found. Kept sorted, the lists
+//! would answer by binary search, but a statement copied in thousands of
+//! articles would make every insertion move thousands of entries: at 100k
+//! generated articles that tripled the time to index the corpus.
 
 use std::cmp::Ordering;
 
@@ -78,16 +80,6 @@ fn rank_bits(rank: u64) -> u32 {
     (rank >> 32) as u32
 }
 
-/// Where `e` goes in `list` (sorted), or is: the first entry not before it.
-/// `ord` is called only where the entries' own bits tie.
-fn position<K: Ord>(list: &[Entry], e: &Entry, ord: &impl Fn(Key) -> K) -> usize {
-    let mine = ord(e.key());
-    list.partition_point(|x| match (x.low, x.rank).cmp(&(e.low, e.rank)) {
-        Ordering::Equal => ord(x.key()) < mine,
-        o => o == Ordering::Less,
-    })
-}
-
 impl Copies {
     /// Number of statements held.
     pub fn len(&self) -> usize {
@@ -98,58 +90,29 @@ impl Copies {
         self.shards.iter().all(Vec::is_empty)
     }
 
-    /// Hold the statements of `doc` with a fingerprint, given in statement
-    /// order. `rank` is the document's and `ord` orders statements: by
-    /// their documents' ranks first, ties broken so that the order is
-    /// total, the same for every call while they are held.
-    pub fn insert<K: Ord>(
-        &mut self,
-        doc: DocId,
-        rank: u64,
-        prints: impl IntoIterator<Item = Option<u64>>,
-        ord: impl Fn(Key) -> K,
-    ) {
+    /// Hold the statements of `doc`, of rank `rank`, with a fingerprint,
+    /// given in statement order.
+    pub fn insert(&mut self, doc: DocId, rank: u64, prints: impl IntoIterator<Item = Option<u64>>) {
         for (i, p) in prints.into_iter().enumerate() {
-            let Some(p) = p else { continue };
-            let e = Entry {
-                low: p as u32,
-                rank: rank_bits(rank),
-                doc,
-                statement: i as u32,
-            };
-            let list = &mut self.shards[shard(p)];
-            let at = position(list, &e, &ord);
-            list.insert(at, e);
+            if let Some(p) = p {
+                self.shards[shard(p)].push(Entry {
+                    low: p as u32,
+                    rank: rank_bits(rank),
+                    doc,
+                    statement: i as u32,
+                });
+            }
         }
     }
 
-    /// Let go of the statements of `doc`, whose fingerprints are `prints`,
-    /// held with [`Copies::insert`] and the same `rank` and `ord`.
-    pub fn remove<K: Ord>(
-        &mut self,
-        doc: DocId,
-        rank: u64,
-        prints: impl IntoIterator<Item = Option<u64>>,
-        ord: impl Fn(Key) -> K,
-    ) {
-        for (i, p) in prints.into_iter().enumerate() {
-            let Some(p) = p else { continue };
-            let e = Entry {
-                low: p as u32,
-                rank: rank_bits(rank),
-                doc,
-                statement: i as u32,
-            };
-            let list = &mut self.shards[shard(p)];
-            let at = position(list, &e, &ord);
-            if list.get(at).is_some_and(|x| x.key() == e.key()) {
-                list.remove(at);
-            } else if let Some(at) = list.iter().position(|x| x.key() == e.key()) {
-                // not where the order puts it: a caller broke the
-                // contract; let it go all the same
-                debug_assert!(false, "a copy held out of order");
-                list.remove(at);
-            }
+    /// Let go of the statements of `doc`, whose fingerprints are `prints`.
+    pub fn remove(&mut self, doc: DocId, prints: impl IntoIterator<Item = Option<u64>>) {
+        let mut lists: Vec<usize> = prints.into_iter().flatten().map(shard).collect();
+        lists.sort_unstable();
+        lists.dedup();
+        for s in lists {
+            let list = &mut self.shards[s];
+            list.retain(|e| e.doc != doc);
             if list.is_empty() {
                 // a list emptied by edits gives its room back
                 *list = Vec::new();
@@ -159,10 +122,10 @@ impl Copies {
 
     /// Of the statements held with fingerprint `print`, the [`NEIGHBOURS`]
     /// nearest on each side to `me` (of a document of rank `rank`, held or
-    /// not) in the order given when they were inserted, `me` left out, in
-    /// that order. `same` confirms a candidate's whole fingerprint (only
-    /// the bits that chose the list and 32 more are compared here).
-    /// Logarithmic in the number of copies.
+    /// not) in the order `ord`, `me` left out, in that order. `ord` orders
+    /// statements by their documents' ranks first, ties broken so that the
+    /// order is total. `same` confirms a statement's whole fingerprint
+    /// (only the bits that chose the list and 32 more are compared here).
     pub fn neighbours<K: Ord>(
         &self,
         me: Key,
@@ -172,34 +135,47 @@ impl Copies {
         ord: impl Fn(Key) -> K,
     ) -> Vec<Key> {
         let list = &self.shards[shard(print)];
-        let low = print as u32;
-        let from = list.partition_point(|x| x.low < low);
-        let to = from + list[from..].partition_point(|x| x.low == low);
-        let run = &list[from..to];
-        let e = Entry {
-            low,
-            rank: rank_bits(rank),
-            doc: me.0,
-            statement: me.1,
-        };
-        let at = position(run, &e, &ord);
-        let near = |x: &&Entry| x.key() != me && same(x.key());
-        let mut out: Vec<Key> = run[..at]
-            .iter()
-            .rev()
-            .filter(near)
-            .take(NEIGHBOURS)
-            .map(Entry::key)
-            .collect();
-        out.reverse();
-        out.extend(
-            run[at..]
+        let (low, rank) = (print as u32, rank_bits(rank));
+        let mine = ord(me);
+        // where an entry stands against me: its rank bits decide but for
+        // ties
+        let side = |e: &Entry| e.rank.cmp(&rank).then_with(|| ord(e.key()).cmp(&mine));
+        let nearest = |ok: &dyn Fn(Key) -> bool| {
+            // the NEIGHBOURS nearest before me, nearest first, and after
+            let (mut before, mut after): (Vec<Entry>, Vec<Entry>) = (Vec::new(), Vec::new());
+            let later = |a: &Entry, b: &Entry| {
+                a.rank
+                    .cmp(&b.rank)
+                    .then_with(|| ord(a.key()).cmp(&ord(b.key())))
+            };
+            for e in list
                 .iter()
-                .filter(near)
-                .take(NEIGHBOURS)
-                .map(Entry::key),
-        );
-        out
+                .filter(|e| e.low == low && e.key() != me && ok(e.key()))
+            {
+                let (near, keep) = match side(e) {
+                    Ordering::Less => (&mut before, Ordering::Greater),
+                    Ordering::Greater => (&mut after, Ordering::Less),
+                    Ordering::Equal => continue,
+                };
+                // insertion into a list of at most NEIGHBOURS, nearest first
+                let at = near
+                    .iter()
+                    .position(|x| later(e, x) == keep)
+                    .unwrap_or(near.len());
+                if at < NEIGHBOURS {
+                    near.insert(at, *e);
+                    near.truncate(NEIGHBOURS);
+                }
+            }
+            (before, after)
+        };
+        let (mut before, mut after) = nearest(&|_| true);
+        if before.iter().chain(&after).any(|e| !same(e.key())) {
+            // another fingerprint sharing these bits: pass over it
+            (before, after) = nearest(&same);
+        }
+        before.reverse();
+        before.iter().chain(&after).map(Entry::key).collect()
     }
 }
 
@@ -225,19 +201,19 @@ mod tests {
         };
         let rank = |d: DocId| u64::from(d) << 40;
         let ord = order(rank);
-        c.insert(1, rank(1), [Some(a), None, Some(b)], &ord);
-        c.insert(3, rank(3), [Some(a)], &ord);
-        c.insert(2, rank(2), [Some(a)], &ord);
+        c.insert(1, rank(1), [Some(a), None, Some(b)]);
+        c.insert(3, rank(3), [Some(a)]);
+        c.insert(2, rank(2), [Some(a)]);
         let near = |c: &Copies, me: Key| {
             c.neighbours(me, rank(me.0), whole(me), |k| whole(k) == whole(me), &ord)
         };
         assert_eq!(near(&c, (2, 0)), vec![(1, 0), (3, 0)]);
         assert!(near(&c, (1, 2)).is_empty());
-        c.remove(1, rank(1), [Some(a), None, Some(b)], &ord);
+        c.remove(1, [Some(a), None, Some(b)]);
         assert_eq!(near(&c, (2, 0)), vec![(3, 0)]);
         assert_eq!(c.len(), 2);
-        c.remove(2, rank(2), [Some(a)], &ord);
-        c.remove(3, rank(3), [Some(a)], &ord);
+        c.remove(2, [Some(a)]);
+        c.remove(3, [Some(a)]);
         assert!(c.is_empty());
     }
 
@@ -252,7 +228,7 @@ mod tests {
             13, 2, 19, 0, 7, 11, 5, 16, 1, 9, 18, 3, 14, 6, 10, 17, 4, 12, 8, 15,
         ];
         for d in docs {
-            c.insert(d, rank(d), [Some(print)], &ord);
+            c.insert(d, rank(d), [Some(print)]);
         }
         let mut sorted: Vec<Key> = docs.iter().map(|&d| (d, 0)).collect();
         sorted.sort_by_key(|&k| ord(k));
@@ -277,7 +253,7 @@ mod tests {
         // removing every second one leaves the others where they were
         for (i, &k) in sorted.iter().enumerate() {
             if i % 2 == 0 {
-                c.remove(k.0, rank(k.0), [Some(print)], &ord);
+                c.remove(k.0, [Some(print)]);
             }
         }
         assert_eq!(c.len(), 10);
@@ -286,7 +262,7 @@ mod tests {
         // fewer copies than neighbours: all of them
         assert_eq!(near(&c, kept[0]).len(), NEIGHBOURS);
         for &k in &kept {
-            c.remove(k.0, rank(k.0), [Some(print)], &ord);
+            c.remove(k.0, [Some(print)]);
         }
         assert!(c.is_empty());
     }

@@ -206,12 +206,6 @@ impl DocTerms {
     }
 }
 
-/// [`ClaimIndex::ord`] given the documents' ranks.
-fn order(ranks: &[u64], k: Key) -> (u64, DocId, u32) {
-    let rank = ranks.get(k.0 as usize).copied().unwrap_or(0);
-    (rank, k.0, k.1)
-}
-
 impl ClaimIndex {
     /// Index a document (replacing an earlier version) without computing
     /// any links: the path for loading many documents. Answers computed
@@ -297,7 +291,8 @@ impl ClaimIndex {
     /// The order of statements where scores tie: by their document's rank,
     /// then id, then position.
     fn ord(&self, k: Key) -> (u64, DocId, u32) {
-        order(&self.ranks, k)
+        let rank = self.ranks.get(k.0 as usize).copied().unwrap_or(0);
+        (rank, k.0, k.1)
     }
 
     fn stmt(&self, k: Key) -> Option<&StatementClaims> {
@@ -886,13 +881,11 @@ impl ClaimIndex {
             self.ranks.resize(doc as usize + 1, 0);
             self.prints.resize(doc as usize + 1, Vec::new());
         }
-        // the rank first: the copies are held in the order it gives
-        self.ranks[doc as usize] = rank;
         let prints = terms.prints.iter().map(|p| p.map(NonZeroU64::get));
-        let ranks = &self.ranks;
-        self.copies.insert(doc, rank, prints, |k| order(ranks, k));
+        self.copies.insert(doc, rank, prints);
         self.prints[doc as usize] = terms.prints;
         self.docs[doc as usize] = Some(terms.claims);
+        self.ranks[doc as usize] = rank;
     }
 
     fn unindex(&mut self, doc: DocId) {
@@ -902,11 +895,7 @@ impl ClaimIndex {
         if let Some(p) = self.prints.get_mut(doc as usize) {
             let prints = std::mem::take(p);
             let prints = prints.iter().map(|p| p.map(NonZeroU64::get));
-            // the rank it was held with stays until the document is indexed
-            // again
-            let ranks = &self.ranks;
-            let rank = order(ranks, (doc, 0)).0;
-            self.copies.remove(doc, rank, prints, |k| order(ranks, k));
+            self.copies.remove(doc, prints);
         }
         let mut distinct: FxHashSet<TermId> = FxHashSet::default();
         let (df, frequent, fallen) = (&mut self.df, &self.frequent, &mut self.fallen);
