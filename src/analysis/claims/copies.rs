@@ -121,22 +121,21 @@ impl Copies {
     }
 
     /// Of the statements held with fingerprint `print`, the [`NEIGHBOURS`]
-    /// nearest on each side to `me` (of a document of rank `rank`, held or
-    /// not) in the order `ord`, `me` left out, in that order. `ord` orders
-    /// statements by their documents' ranks first, ties broken so that the
-    /// order is total. `same` confirms a statement's whole fingerprint
-    /// (only the bits that chose the list and 32 more are compared here).
-    pub fn neighbours<K: Ord>(
+    /// nearest on each side to `me` (held or not) in the order `ord`, `me`
+    /// left out, in that order. `ord` gives a statement's document's rank
+    /// first, then what breaks ties so that the order is total. `same`
+    /// confirms a statement's whole fingerprint (only the bits that chose
+    /// the list and 32 more are compared here).
+    pub fn neighbours(
         &self,
         me: Key,
-        rank: u64,
         print: u64,
         same: impl Fn(Key) -> bool,
-        ord: impl Fn(Key) -> K,
+        ord: impl Fn(Key) -> (u64, DocId, u32),
     ) -> Vec<Key> {
         let list = &self.shards[shard(print)];
-        let (low, rank) = (print as u32, rank_bits(rank));
         let mine = ord(me);
+        let (low, rank) = (print as u32, rank_bits(mine.0));
         // where an entry stands against me: its rank bits decide but for
         // ties
         let side = |e: &Entry| e.rank.cmp(&rank).then_with(|| ord(e.key()).cmp(&mine));
@@ -204,9 +203,8 @@ mod tests {
         c.insert(1, rank(1), [Some(a), None, Some(b)]);
         c.insert(3, rank(3), [Some(a)]);
         c.insert(2, rank(2), [Some(a)]);
-        let near = |c: &Copies, me: Key| {
-            c.neighbours(me, rank(me.0), whole(me), |k| whole(k) == whole(me), &ord)
-        };
+        let near =
+            |c: &Copies, me: Key| c.neighbours(me, whole(me), |k| whole(k) == whole(me), &ord);
         assert_eq!(near(&c, (2, 0)), vec![(1, 0), (3, 0)]);
         assert!(near(&c, (1, 2)).is_empty());
         c.remove(1, [Some(a), None, Some(b)]);
@@ -232,7 +230,7 @@ mod tests {
         }
         let mut sorted: Vec<Key> = docs.iter().map(|&d| (d, 0)).collect();
         sorted.sort_by_key(|&k| ord(k));
-        let near = |c: &Copies, me: Key| c.neighbours(me, rank(me.0), print, |_| true, &ord);
+        let near = |c: &Copies, me: Key| c.neighbours(me, print, |_| true, &ord);
         let mid = sorted[10];
         let found = near(&c, mid);
         assert_eq!(found, [&sorted[6..10], &sorted[11..15]].concat());
@@ -247,7 +245,7 @@ mod tests {
         // not counted: the nearest true copies are found beyond them
         let pos = |k: Key| sorted.iter().position(|&s| s == k).unwrap_or(0);
         let odd = |k: Key| pos(k) % 2 == 1;
-        let near_odd = c.neighbours(mid, rank(mid.0), print, odd, &ord);
+        let near_odd = c.neighbours(mid, print, odd, &ord);
         assert_eq!(near_odd.len(), 2 * NEIGHBOURS);
         assert!(near_odd.iter().all(|&k| odd(k)));
         // removing every second one leaves the others where they were

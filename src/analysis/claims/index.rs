@@ -295,6 +295,14 @@ impl ClaimIndex {
         (rank, k.0, k.1)
     }
 
+    /// Links best first: by score, then in [`ClaimIndex::ord`].
+    fn best_first(&self, a: &Link, b: &Link) -> std::cmp::Ordering {
+        b.score.total_cmp(&a.score).then_with(|| {
+            self.ord((a.doc, a.statement))
+                .cmp(&self.ord((b.doc, b.statement)))
+        })
+    }
+
     fn stmt(&self, k: Key) -> Option<&StatementClaims> {
         self.doc(k.0)?.statements.get(k.1 as usize)
     }
@@ -348,12 +356,7 @@ impl ClaimIndex {
                 }
             }
         }
-        out.sort_by(|a, b| {
-            b.0.score.total_cmp(&a.0.score).then(
-                self.ord((a.0.doc, a.0.statement))
-                    .cmp(&self.ord((b.0.doc, b.0.statement))),
-            )
-        });
+        out.sort_by(|a, b| self.best_first(&a.0, &b.0));
         out.into_iter().map(|(l, _)| l).collect()
     }
 
@@ -453,12 +456,7 @@ impl ClaimIndex {
             }
         }
         if self.add_copies(key, &me, &f, &mut out) {
-            out.sort_by(|a, b| {
-                b.score.total_cmp(&a.score).then(
-                    self.ord((a.doc, a.statement))
-                        .cmp(&self.ord((b.doc, b.statement))),
-                )
-            });
+            out.sort_by(|a, b| self.best_first(a, b));
         }
         out
     }
@@ -485,7 +483,6 @@ impl ClaimIndex {
         };
         let near = self.copies.neighbours(
             key,
-            self.ord(key).0,
             print,
             |k| self.fingerprint(k) == Some(print),
             |k| self.ord(k),
@@ -493,8 +490,10 @@ impl ClaimIndex {
         let mut score = None;
         let mut added = false;
         for k in near {
-            let Some(st) = self.stmt(k) else { continue };
-            if (k.0 == key.0 && st.overlaps(me)) || out.iter().any(|l| (l.doc, l.statement) == k) {
+            // a copy in my own document is a different place unless it
+            // overlaps me (a sentence and its own clause)
+            let overlapping = k.0 == key.0 && self.stmt(k).is_some_and(|st| st.overlaps(me));
+            if overlapping || out.iter().any(|l| (l.doc, l.statement) == k) {
                 continue;
             }
             let score =
@@ -1083,12 +1082,7 @@ impl ClaimIndex {
                 }
             }
         }
-        out.sort_by(|a, b| {
-            b.link.score.total_cmp(&a.link.score).then(
-                self.ord((a.link.doc, a.link.statement))
-                    .cmp(&self.ord((b.link.doc, b.link.statement))),
-            )
-        });
+        out.sort_by(|a, b| self.best_first(&a.link, &b.link));
         out
     }
 }
