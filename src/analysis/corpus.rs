@@ -258,7 +258,8 @@ impl Corpus {
     /// What each document's indexing needs from it alone ([`Incoming`]) is
     /// worked out on the other cores while the indexes are filled, a few
     /// hundred documents ahead (not all at once: that would hold every
-    /// document's staging in memory).
+    /// document's staging in memory). Then the indexes give back the room
+    /// they kept for growth ([`Corpus::settle`]).
     pub fn upsert_many(&mut self, docs: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>) -> Vec<DocId> {
         const AHEAD: usize = 256;
         let stage = |chunk: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>| -> Vec<Incoming> {
@@ -276,6 +277,7 @@ impl Corpus {
             changed.extend(installed);
             ready = next;
         }
+        self.settle();
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -393,6 +395,13 @@ impl Corpus {
         changed.sort_unstable();
         changed.dedup();
         changed
+    }
+
+    /// Give back the room the indexes keep for growth: for after a first
+    /// indexing, when documents will come one at a time. Answers do not
+    /// change.
+    pub fn settle(&mut self) {
+        self.claims.settle();
     }
 
     /// Remove a document. Returns the documents whose answers may have changed.

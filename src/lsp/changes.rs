@@ -216,6 +216,9 @@ impl Step {
         let texts = std::mem::take(&mut self.texts);
         let config = self.config;
         let versions = std::mem::take(&mut self.versions);
+        // the last batch of the first indexing: documents come one at a
+        // time from now on
+        let last_batch = !self.done.is_empty();
         let res = tokio::task::spawn_blocking(move || {
             let cfg = shared2.corpus.read().config().clone();
             let mut work: Vec<(PathBuf, Option<Arc<str>>)> = texts.into_iter().collect();
@@ -257,6 +260,9 @@ impl Step {
                 .collect();
             let indexed = fresh.len();
             corpus.upsert_incoming(fresh);
+            if last_batch {
+                corpus.settle();
+            }
             if indexed > 0 {
                 tracing::debug!(
                     "{indexed} indexed documents installed in {:.1} ms, the corpus locked after {:.1} ms",

@@ -266,6 +266,12 @@ impl ClaimIndex {
         out
     }
 
+    /// Give back the room kept for growth, after loading many documents at
+    /// once (see [`Copies::settle`]). Answers do not change.
+    pub fn settle(&mut self) {
+        self.copies.settle();
+    }
+
     /// Forget every memoised answer: term weights changed with the edit, so
     /// scores anywhere may have moved a little, and answers must not depend
     /// on the order documents arrived in. Bounded by [`CACHE_LIMIT`].
@@ -894,7 +900,8 @@ impl ClaimIndex {
         if let Some(p) = self.prints.get_mut(doc as usize) {
             let prints = std::mem::take(p);
             let prints = prints.iter().map(|p| p.map(NonZeroU64::get));
-            self.copies.remove(doc, prints);
+            let rank = self.ranks.get(doc as usize).copied().unwrap_or(0);
+            self.copies.remove(doc, rank, prints);
         }
         let mut distinct: FxHashSet<TermId> = FxHashSet::default();
         let (df, frequent, fallen) = (&mut self.df, &self.frequent, &mut self.fallen);
