@@ -982,3 +982,40 @@ fn an_edit_among_many_copies_names_every_document_whose_links_changed() {
     assert_eq!(back, before);
     assert_eq!(affected, changed(&after, &back));
 }
+
+#[test]
+fn replacing_and_removing_a_document_leaves_the_postings_a_fresh_index_has() {
+    // documents whose sentences share terms, so that each document holds
+    // several entries in one term's postings, between other documents'
+    let text = |i: usize, v: usize| {
+        format!(
+            "The pipeline talks in Minsk resumed on day {i}. \
+             The pipeline talks stalled over the price of gas {v}. \
+             Gas prices and the pipeline were the talks' only subject."
+        )
+    };
+    let claims = |i: usize, v: usize| Arc::new(analyse(&text(i, v)).1);
+    let mut edited = ClaimIndex::default();
+    for i in 0..6 {
+        edited.insert(i as DocId, i as u64, claims(i, 0));
+    }
+    // the middle document edited three times (its run moves to the end of
+    // each list), one at the start edited once, then the middle removed
+    for v in 1..4 {
+        edited.update(2, 2, claims(2, v));
+    }
+    edited.update(0, 0, claims(0, 9));
+    edited.remove(2);
+    edited.update(4, 4, claims(4, 7));
+
+    let mut fresh = ClaimIndex::default();
+    for (i, v) in [(0, 9), (1, 0), (3, 0), (4, 7), (5, 0)] {
+        fresh.insert(i as DocId, i as u64, claims(i, v));
+    }
+    let (table, _) = fresh.probe_table();
+    assert!(
+        table.iter().any(|&(_, n)| n >= 10),
+        "a term with several entries per document: {table:?}"
+    );
+    assert_eq!(edited.probe_table(), fresh.probe_table());
+}
