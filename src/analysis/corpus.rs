@@ -259,7 +259,9 @@ impl Corpus {
     /// worked out on the other cores while the indexes are filled, a few
     /// hundred documents ahead (not all at once: that would hold every
     /// document's staging in memory). Then the indexes give back the room
-    /// they kept for growth ([`Corpus::settle`]).
+    /// they kept for growth ([`Corpus::settle`], a pass over the claim
+    /// index's copies: 0.14 s at 100k generated articles, whatever the
+    /// number of documents given), so this is for loading many at once.
     pub fn upsert_many(&mut self, docs: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>) -> Vec<DocId> {
         const AHEAD: usize = 256;
         let stage = |chunk: Vec<(PathBuf, Arc<str>, Arc<DocAnalysis>)>| -> Vec<Incoming> {

@@ -216,9 +216,10 @@ impl Step {
         let texts = std::mem::take(&mut self.texts);
         let config = self.config;
         let versions = std::mem::take(&mut self.versions);
-        // the last batch of the first indexing: documents come one at a
-        // time from now on
-        let last_batch = !self.done.is_empty();
+        // the first indexing is over (its end is a message of its own,
+        // with or after the last batch): documents come one at a time
+        // from now on
+        let first_indexing_done = !self.done.is_empty();
         let res = tokio::task::spawn_blocking(move || {
             let cfg = shared2.corpus.read().config().clone();
             let mut work: Vec<(PathBuf, Option<Arc<str>>)> = texts.into_iter().collect();
@@ -260,14 +261,19 @@ impl Step {
                 .collect();
             let indexed = fresh.len();
             corpus.upsert_incoming(fresh);
-            if last_batch {
-                corpus.settle();
-            }
             if indexed > 0 {
                 tracing::debug!(
                     "{indexed} indexed documents installed in {:.1} ms, the corpus locked after {:.1} ms",
                     locked_at.elapsed().as_secs_f64() * 1e3,
                     (locked_at - analysed_at).as_secs_f64() * 1e3,
+                );
+            }
+            if first_indexing_done {
+                let t = Instant::now();
+                corpus.settle();
+                tracing::debug!(
+                    "the indexes settled in {:.1} ms",
+                    t.elapsed().as_secs_f64() * 1e3
                 );
             }
             for (path, res) in analysed {

@@ -987,6 +987,28 @@ impl ClaimIndex {
         (p, f)
     }
 
+    /// Every term's postings, sorted, for tests.
+    #[cfg(test)]
+    pub(super) fn postings_table(&self) -> Vec<(TermId, Vec<Key>)> {
+        let mut p: Vec<(TermId, Vec<Key>)> = self
+            .postings
+            .iter()
+            .map(|(&t, l)| {
+                let mut l = l.clone();
+                l.sort_unstable();
+                (t, l)
+            })
+            .collect();
+        p.sort_unstable();
+        p
+    }
+
+    /// Number of statements held by fingerprint, for tests.
+    #[cfg(test)]
+    pub(super) fn copies_len(&self) -> usize {
+        self.copies.len()
+    }
+
     /// The direct links of a statement, for tests.
     #[cfg(test)]
     pub(super) fn direct_links(&self, doc: DocId, statement: u32) -> Vec<Link> {

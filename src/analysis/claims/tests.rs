@@ -1008,14 +1008,78 @@ fn replacing_and_removing_a_document_leaves_the_postings_a_fresh_index_has() {
     edited.remove(2);
     edited.update(4, 4, claims(4, 7));
 
+    // "pipeline" held by more sentences than are probed, then fewer: its
+    // postings are rebuilt (in document order), then edited again
+    let fillers = super::index::MAX_POSTINGS + 10;
+    for k in 0..fillers {
+        let f = Arc::new(analyse(&format!("The pipeline {k} was inspected.")).1);
+        edited.insert((10 + k) as DocId, u64::MAX - k as u64, f);
+    }
+    assert!(!edited.probe_table().1.is_empty(), "a term became frequent");
+    for k in 0..fillers {
+        edited.remove((10 + k) as DocId);
+    }
+    edited.update(1, 1, claims(1, 5));
+    edited.update(3, 3, claims(3, 5));
+
     let mut fresh = ClaimIndex::default();
-    for (i, v) in [(0, 9), (1, 0), (3, 0), (4, 7), (5, 0)] {
+    for (i, v) in [(0, 9), (1, 5), (3, 5), (4, 7), (5, 0)] {
         fresh.insert(i as DocId, i as u64, claims(i, v));
     }
-    let (table, _) = fresh.probe_table();
+    let (table, frequent) = fresh.probe_table();
     assert!(
         table.iter().any(|&(_, n)| n >= 10),
         "a term with several entries per document: {table:?}"
     );
+    assert!(frequent.is_empty());
     assert_eq!(edited.probe_table(), fresh.probe_table());
+    assert_eq!(edited.postings_table(), fresh.postings_table());
+}
+
+#[test]
+fn a_document_given_a_new_rank_leaves_no_copy_behind() {
+    use super::copies::NEIGHBOURS;
+    // more verbatim copies of one quote than a statement links to, so
+    // which copies are linked depends on the documents' ranks
+    let quote = "\"We do not ask for cheap oil and cheap gas,\" the president said in Minsk.";
+    let n = 4 * NEIGHBOURS + 3;
+    let claims: Vec<Arc<DocClaims>> = (0..n)
+        .map(|i| Arc::new(analyse(&format!("{quote} Report {i} from the capital.")).1))
+        .collect();
+    let first = |i: usize| (i as u64) << 40;
+    let last = |i: usize| ((n - i) as u64) << 40 | 7;
+    let mut moved = ClaimIndex::default();
+    for (i, c) in claims.iter().enumerate() {
+        moved.insert(i as DocId, first(i), c.clone());
+    }
+    moved.settle();
+    // every document re-ranked (the same text), some twice, settling
+    // between
+    for (i, c) in claims.iter().enumerate() {
+        moved.update(i as DocId, first(i) + 1, c.clone());
+        if i % 3 == 0 {
+            moved.settle();
+        }
+    }
+    for (i, c) in claims.iter().enumerate() {
+        moved.update(i as DocId, last(i), c.clone());
+    }
+    let mut fresh = ClaimIndex::default();
+    for (i, c) in claims.iter().enumerate().rev() {
+        fresh.insert(i as DocId, last(i), c.clone());
+    }
+    assert_eq!(moved.copies_len(), fresh.copies_len());
+    let mut linked = 0;
+    for (i, c) in claims.iter().enumerate() {
+        for s in 0..c.statements.len() as u32 {
+            let got = moved.links(i as DocId, s);
+            assert_eq!(
+                got,
+                fresh.links(i as DocId, s),
+                "document {i} statement {s}"
+            );
+            linked += usize::from(!got.is_empty());
+        }
+    }
+    assert!(linked >= n, "the quote's copies are linked ({linked})");
 }
