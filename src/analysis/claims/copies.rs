@@ -29,16 +29,16 @@
 //! pass over the small part; removing it, as well, shifting the entries
 //! after it in the sorted part unless it is still in the small part (as
 //! an edited document's are, from its second keystroke on). One unsorted
-//! list costs a pass over all the
-//! copies instead: an edit of a 36 KB transcript among 100k generated
-//! articles (analysis, install, findings) took a third longer that way,
-//! the passes evicting what the rest of the edit had cached.
+//! list costs a pass over all the copies instead: an edit of a 36 KB
+//! transcript among 100k generated articles (analysis, install, findings)
+//! took a third longer that way, the passes evicting what the rest of the
+//! edit had cached.
 
 use std::cmp::Ordering;
 
 use crate::analysis::entities::DocId;
 
-/// The number of lists (a power of two).
+/// The number of lists (a power of two): 768 KiB of list headers.
 const SHARDS: usize = 1 << 14;
 
 /// A statement links to this many of its copies on each side.
@@ -81,6 +81,10 @@ impl List {
         self.sorted.len() + self.recent.len()
     }
 
+    fn is_empty(&self) -> bool {
+        self.sorted.is_empty() && self.recent.is_empty()
+    }
+
     fn push(&mut self, e: Entry) {
         self.recent.push(e);
         if self.recent.len() > RECENT_MIN.max(self.sorted.len() / 8) {
@@ -115,7 +119,7 @@ impl List {
         // not found: held with another rank or fingerprint, a mistake of
         // the caller's that would leave a stale entry behind
         debug_assert!(found, "no such entry: {e:?}");
-        if self.sorted.is_empty() && self.recent.is_empty() {
+        if self.is_empty() {
             // a list emptied by edits gives its room back
             *self = List::default();
         }
@@ -207,7 +211,7 @@ impl Copies {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.shards.iter().all(|l| l.len() == 0)
+        self.shards.iter().all(List::is_empty)
     }
 
     /// Hold the statements of `doc`, of rank `rank`, with a fingerprint,
