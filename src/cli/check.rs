@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::{CheckArgs, Format, Section};
+use crate::analysis::claims::synonyms;
 use crate::analysis::config::{Config, ProjectFile};
 use crate::analysis::corpus::{Corpus, Document};
 use crate::analysis::span::Span;
@@ -81,6 +82,7 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
         }
     });
     let (paths, texts): (Vec<PathBuf>, Vec<Arc<str>>) = texts.into_iter().unzip();
+    synonyms::load_in_background();
     let analyses = cache::analyze_all(cache.as_ref(), &config, &texts);
     let mut corpus = Corpus::new(config);
     let judged = cache.as_ref().map(Cache::judged_file);

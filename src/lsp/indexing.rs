@@ -16,6 +16,7 @@ use super::changes::Change;
 use super::publish::SETTLE;
 use super::state::{Shared, client_answer, task_failed};
 use crate::analysis::analyze;
+use crate::analysis::claims::synonyms;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
 use crate::analysis::corpus::Incoming;
 use crate::analysis::entities::Stopped;
@@ -29,6 +30,7 @@ const CHUNK: usize = 256;
 /// to the change queue in chunks, report progress, and finish once every
 /// document's diagnostics are published.
 pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
+    synonyms::load_in_background();
     reload_config(&shared, &client).await;
     let roots = shared.session.read().roots.clone();
     let progress = shared.session.read().work_done_progress;
