@@ -41,6 +41,26 @@ pub struct DocAnalysis {
     pub date: Option<dates::Date>,
 }
 
+/// A short text that touches what analysing builds once and keeps (word
+/// lists, unit names): see [`warm_up_in_background`].
+pub const WARM_UP: &str = "MINSK, 4 August 2020. Belarusian President Alexander \
+Lukashenko said on Tuesday that Russia would supply 24 million tonnes of oil, \
+almost 2,000 km of pipeline. \"We agreed,\" Mr Lukashenko said.";
+
+/// Build, on a thread of its own, the tables that analysing and comparing
+/// otherwise build on first use, whoever is waiting then: the word lists
+/// and unit names (an analysis of [`WARM_UP`]) and the synonym table
+/// ([`claims::synonyms::load`]). For a caller about to read a corpus. If
+/// no thread can be had, each is built on first use as before.
+pub fn warm_up_in_background() {
+    let _ = std::thread::Builder::new()
+        .name("claimlens-warm".into())
+        .spawn(|| {
+            analyze(WARM_UP, &Config::default());
+            claims::synonyms::load();
+        });
+}
+
 /// Analyse one document. Pure: same text and configuration, same result.
 pub fn analyze(text: &str, config: &Config) -> DocAnalysis {
     let mut toks = tokens::tokenize(text);

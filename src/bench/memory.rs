@@ -167,24 +167,19 @@ fn read(root: &Path, cfg: &Config) -> (Vec<(PathBuf, Arc<str>)>, usize) {
     (read.into_iter().flatten().collect(), skipped)
 }
 
-/// A text that touches what the analysis builds once and keeps (word
-/// lists, unit names): made before the baseline, so that the corpus's
-/// bytes do not include them.
-const WARM_UP: &str = "MINSK, 4 August 2020. Belarusian President Alexander \
-Lukashenko said on Tuesday that Russia would supply 24 million tonnes of oil, \
-almost 2,000 km of pipeline. \"We agreed,\" Mr Lukashenko said.";
-
 fn measure(root: &Path) -> Result<MemoryReport, String> {
     // the folder's claimlens.toml, as the server and `claimlens check` read it
     let project = ProjectFile::load(root).map_err(|e| e.to_string())?;
     let cfg = Config::from_files(project.iter());
     let threads = rayon::current_num_threads();
     let mut phases = Phases::start()?;
+    // what the analysis builds once and keeps is made before the
+    // baseline, so that the corpus's bytes do not include it
     let warm: Vec<(PathBuf, Arc<str>)> = (0..4)
         .map(|i| {
             (
                 PathBuf::from(format!("warm-up-{i}.txt")),
-                Arc::from(WARM_UP),
+                Arc::from(crate::analysis::WARM_UP),
             )
         })
         .collect();

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::{CheckArgs, Format, Section};
-use crate::analysis::claims::synonyms;
 use crate::analysis::config::{Config, ProjectFile};
 use crate::analysis::corpus::{Corpus, Document};
 use crate::analysis::span::Span;
@@ -41,6 +40,8 @@ pub struct Loaded {
 /// Load the corpus named by `paths`, through the analysis cache in
 /// `cache_dir` when given; errors are usage or I/O problems.
 pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, String> {
+    // beside the reading, rather than by the first analysis and judging
+    crate::analysis::warm_up_in_background();
     let mut files = Vec::new();
     let mut roots = Vec::new();
     for p in paths {
@@ -82,7 +83,6 @@ pub fn load(paths: &[PathBuf], cache_dir: Option<&Path>) -> Result<Loaded, Strin
         }
     });
     let (paths, texts): (Vec<PathBuf>, Vec<Arc<str>>) = texts.into_iter().unzip();
-    synonyms::load_in_background();
     let analyses = cache::analyze_all(cache.as_ref(), &config, &texts);
     let mut corpus = Corpus::new(config);
     let judged = cache.as_ref().map(Cache::judged_file);

@@ -16,7 +16,6 @@ use super::changes::Change;
 use super::publish::SETTLE;
 use super::state::{Shared, client_answer, task_failed};
 use crate::analysis::analyze;
-use crate::analysis::claims::synonyms;
 use crate::analysis::config::{Config, FILE_NAME, ProjectFile};
 use crate::analysis::corpus::Incoming;
 use crate::analysis::entities::Stopped;
@@ -30,7 +29,14 @@ const CHUNK: usize = 256;
 /// to the change queue in chunks, report progress, and finish once every
 /// document's diagnostics are published.
 pub async fn index_workspace(shared: Arc<Shared>, client: Client) {
-    synonyms::load_in_background();
+    // the tables analysing and comparing build on first use, built beside
+    // the reading: otherwise the first judging of figures waits for the
+    // synonym table on the way to ready; or, after a reopen whose
+    // analyses and judging all came from the cache, the first request that
+    // looks up a statement's repeats (code lens, hover, definition) waits
+    // for it, and the first document opened or edited for the analysis's
+    // word lists
+    crate::analysis::warm_up_in_background();
     reload_config(&shared, &client).await;
     let roots = shared.session.read().roots.clone();
     let progress = shared.session.read().work_done_progress;

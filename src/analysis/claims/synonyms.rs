@@ -54,19 +54,13 @@ fn table() -> &'static FxHashMap<TermId, Box<[Concept]>> {
     })
 }
 
-/// Start building the table, on a thread of its own. Otherwise the first
-/// comparison of two statements builds it, stemming every word of the
-/// table (35 ms), while any other thread comparing waits: in a server,
-/// inside the first judging of the corpus's figures, or the first "go to
-/// definition" after a reopen whose judging came from the cache. A caller
-/// about to analyse a corpus starts it beside the analysis; if no thread
-/// can be had, the first comparison builds it as before.
-pub fn load_in_background() {
-    let _ = std::thread::Builder::new()
-        .name("claimlens-synonyms".into())
-        .spawn(|| {
-            table();
-        });
+/// Build the table now, on this thread. Otherwise the first comparison of
+/// two statements builds it itself, stemming every word of the table (tens
+/// of milliseconds: 35 ms on the machine of `docs/benchmarks.md`), and any
+/// comparison meanwhile on another thread waits for it. A comparison that
+/// comes while this runs waits too, for what is left.
+pub fn load() {
+    table();
 }
 
 /// The concepts a term belongs to (empty for most terms).
