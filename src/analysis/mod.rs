@@ -42,7 +42,8 @@ pub struct DocAnalysis {
 }
 
 /// A short text that touches what analysing builds once and keeps (word
-/// lists, unit names): see [`warm_up_in_background`].
+/// lists, unit names): see [`warm_up_in_background`]; `claimlens bench
+/// memory` analyses it before its baseline.
 pub const WARM_UP: &str = "MINSK, 4 August 2020. Belarusian President Alexander \
 Lukashenko said on Tuesday that Russia would supply 24 million tonnes of oil, \
 almost 2,000 km of pipeline. \"We agreed,\" Mr Lukashenko said.";

@@ -256,21 +256,24 @@ impl Copies {
         ord: impl Fn(Key) -> (u64, DocId, u32),
     ) -> Vec<Key> {
         let list = &self.shards[shard(print)];
-        let mine = ord(me);
-        let (low, rank) = (print as u32, rank_bits(mine.0));
-        // where an entry stands against me: its rank bits decide but for
-        // ties
-        let side = |e: &Entry| e.rank.cmp(&rank).then_with(|| ord(e.key()).cmp(&mine));
+        let (low, rank) = (print as u32, rank_bits(ord(me).0));
+        // how two entries stand: their rank bits decide but for ties
         let later = |a: &Entry, b: &Entry| {
             a.rank
                 .cmp(&b.rank)
                 .then_with(|| ord(a.key()).cmp(&ord(b.key())))
         };
+        let me_entry = Entry {
+            low,
+            rank,
+            doc: me.0,
+            statement: me.1,
+        };
         let nearest = |ok: &dyn Fn(Key) -> bool| {
             // the NEIGHBOURS nearest before me, nearest first, and after
             let (mut before, mut after): (Vec<Entry>, Vec<Entry>) = (Vec::new(), Vec::new());
             for e in list.candidates(low, rank, &|e| e.key() != me && ok(e.key())) {
-                let (near, keep) = match side(&e) {
+                let (near, keep) = match later(&e, &me_entry) {
                     Ordering::Less => (&mut before, Ordering::Greater),
                     Ordering::Greater => (&mut after, Ordering::Less),
                     Ordering::Equal => continue,
