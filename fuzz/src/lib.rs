@@ -197,7 +197,7 @@ pub fn check_positions(text: &str, probes: &[(u32, u32)]) {
         }
         let ch = text[off..].chars().next();
         for enc in encs {
-            let p = li.position(text, off, enc);
+            let p = li.position(off, enc);
             if matches!(ch, Some('\r' | '\n')) {
                 continue; // a line break maps to the end of its line
             }
@@ -308,7 +308,7 @@ fn check_range(view: &View, uri: &Uri, r: Range, what: &str) {
             },
             view.enc,
         );
-        let back = doc.lines.position(&doc.text, off, view.enc);
+        let back = doc.lines.position(off, view.enc);
         assert_eq!(
             back,
             LineCol {
@@ -408,7 +408,7 @@ pub fn ask_about_corpus(view: &View) {
         let doc = view.corpus.doc(*id).expect("doc");
         let mentions = view.corpus.mentions(*id);
         for (span, _, _) in mentions.iter().take(64) {
-            let p = doc.lines.position(&doc.text, span.start as usize, view.enc);
+            let p = doc.lines.position(span.start as usize, view.enc);
             ask_everything(view, &uri, Position::new(p.line, p.col));
         }
     }

@@ -19,12 +19,24 @@ pub struct LineCol {
 
 /// Line starts of one text, for converting between byte offsets and
 /// positions. Lines end at `\n`; a `\r` before it belongs to the line break.
+///
+/// Converting an offset reads only this index, never the text: a list of
+/// references or a document's findings point into thousands of other
+/// documents, and reading each one's line up to the place (articles are
+/// long lines with a curly quote) was a cache miss or more per place.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     /// Byte offset where each line starts; always begins with 0.
     starts: Vec<u32>,
     /// Whether each line is pure ASCII (then every encoding counts bytes).
     ascii: Vec<bool>,
+    /// Every character that is not ASCII, in order: its byte offset, and
+    /// the bytes beyond one per character up to it, it included (what
+    /// counting code points rather than bytes takes off).
+    wide: Box<[(u32, u32)]>,
+    /// The byte offsets of the four-byte characters, which are two UTF-16
+    /// units where other wide characters are one.
+    astral: Box<[u32]>,
     len: u32,
 }
 
@@ -32,6 +44,8 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0u32];
         let mut ascii = Vec::new();
+        let (mut wide, mut astral) = (Vec::new(), Vec::new());
+        let mut beyond = 0u32;
         let mut line_ascii = true;
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
@@ -40,12 +54,27 @@ impl LineIndex {
                 starts.push(i as u32 + 1);
             } else if b >= 0x80 {
                 line_ascii = false;
+                // a character's first byte says how long it is
+                if b >= 0xC0 {
+                    let extra = if b >= 0xF0 {
+                        astral.push(i as u32);
+                        3
+                    } else if b >= 0xE0 {
+                        2
+                    } else {
+                        1
+                    };
+                    beyond += extra;
+                    wide.push((i as u32, beyond));
+                }
             }
         }
         ascii.push(line_ascii);
         LineIndex {
             starts,
             ascii,
+            wide: wide.into(),
+            astral: astral.into(),
             len: text.len() as u32,
         }
     }
@@ -68,23 +97,59 @@ impl LineIndex {
         Some((start, end.max(start)))
     }
 
+    /// `offset` moved back to the start of the character it is inside.
+    fn boundary(&self, offset: usize) -> usize {
+        let k = self.wide.partition_point(|&(at, _)| at as usize <= offset);
+        if k == 0 {
+            return offset;
+        }
+        let (at, beyond) = self.wide[k - 1];
+        let before = if k >= 2 { self.wide[k - 2].1 } else { 0 };
+        let len = (beyond - before) as usize + 1;
+        if offset < at as usize + len {
+            at as usize
+        } else {
+            offset
+        }
+    }
+
+    /// Length of the text between character boundaries `from <= to` in the
+    /// units of `enc`.
+    fn units_between(&self, from: usize, to: usize, enc: Encoding) -> usize {
+        let beyond_before = |offset: usize| {
+            let k = self.wide.partition_point(|&(at, _)| (at as usize) < offset);
+            if k == 0 {
+                0
+            } else {
+                self.wide[k - 1].1 as usize
+            }
+        };
+        let astral_before =
+            |offset: usize| self.astral.partition_point(|&at| (at as usize) < offset);
+        let bytes = to - from;
+        match enc {
+            Encoding::Utf8 => bytes,
+            Encoding::Utf32 => bytes - (beyond_before(to) - beyond_before(from)),
+            // a four-byte character is two units: one byte less taken off
+            Encoding::Utf16 => {
+                bytes - (beyond_before(to) - beyond_before(from))
+                    + (astral_before(to) - astral_before(from))
+            }
+        }
+    }
+
     /// The position of byte `offset` (clamped to the text, and moved back to a
     /// character boundary).
-    pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
-        let mut offset = offset.min(text.len());
+    pub fn position(&self, offset: usize, enc: Encoding) -> LineCol {
+        let offset = offset.min(self.len as usize);
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
         let start = self.starts[line] as usize;
-        // on an ASCII line every offset is a boundary and a column is bytes:
-        // the text itself is not read (in a long reference list, reading it
-        // is a cache miss per location)
         let col = if self.ascii[line] {
+            // every offset is a boundary and a column is bytes
             offset - start
         } else {
             // never back past the line's start, which follows a '\n'
-            while !text.is_char_boundary(offset) {
-                offset -= 1;
-            }
-            units(&text[start..offset], enc)
+            self.units_between(start, self.boundary(offset), enc)
         };
         LineCol {
             line: line as u32,
@@ -96,31 +161,25 @@ impl LineIndex {
     /// calls of [`LineIndex::position`] would give them; when both are on
     /// one line the end is counted on from the start, not from the line's
     /// start again (a reference list converts tens of thousands of spans).
-    pub fn span(&self, text: &str, start: usize, end: usize, enc: Encoding) -> (LineCol, LineCol) {
-        let a = self.position(text, start, enc);
+    pub fn span(&self, start: usize, end: usize, enc: Encoding) -> (LineCol, LineCol) {
+        let a = self.position(start, enc);
         let line = a.line as usize;
         let line_end = self
             .starts
             .get(line + 1)
             .map_or(usize::MAX, |&s| s as usize);
-        let from = start.min(text.len());
-        let mut end = end.min(text.len());
+        let len = self.len as usize;
+        let from = start.min(len);
+        let end = end.min(len);
         if end < from || end >= line_end {
-            return (a, self.position(text, end, enc));
+            return (a, self.position(end, enc));
         }
         let more = if self.ascii[line] {
             end - from
         } else {
             // either may sit inside a character: `position` counts from the
             // start of that character
-            let mut from = from;
-            while !text.is_char_boundary(from) {
-                from -= 1;
-            }
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            units(&text[from..end], enc)
+            self.units_between(self.boundary(from), self.boundary(end), enc)
         };
         (
             a,
@@ -217,7 +276,7 @@ mod tests {
             if ch == '\r' || ch == '\n' {
                 continue; // a line break maps to the end of its line
             }
-            let pos = idx.position(text, off, enc);
+            let pos = idx.position(off, enc);
             assert_eq!(
                 idx.offset(text, pos, enc),
                 off,
@@ -250,6 +309,40 @@ mod tests {
         }
     }
 
+    /// A position as counting the text itself gives it: move back to a
+    /// character boundary, then count the line up to there.
+    fn position_by_reading(text: &str, offset: usize, enc: Encoding) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        LineCol {
+            line: text[..offset].matches('\n').count() as u32,
+            col: units(&text[start..offset], enc) as u32,
+        }
+    }
+
+    #[test]
+    fn positions_from_the_index_are_those_counted_on_the_text() {
+        let mixed = "“Belarusian” President – Лукашенко 🙂 said 24 million.\r\n\
+                     plain line\n\néé🙂🙂x\n€\n🙂";
+        let long = mixed.repeat(5);
+        for text in ["", "a", "🙂", "é\n", "\n€", "ab\r\ncd", mixed, &long] {
+            let idx = LineIndex::new(text);
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                // every offset, inside characters and past the end too
+                for off in 0..=text.len() + 2 {
+                    assert_eq!(
+                        idx.position(off, enc),
+                        position_by_reading(text, off, enc),
+                        "{off} in {text:?} via {enc:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn spans_are_two_positions() {
         let text = "“Quote” – dash\nЛукашенко said 🙂 twice 🙂.\r\nend\n\nlast";
@@ -259,8 +352,8 @@ mod tests {
             for a in 0..=text.len() + 2 {
                 for b in a..=text.len() + 2 {
                     assert_eq!(
-                        idx.span(text, a, b, enc),
-                        (idx.position(text, a, enc), idx.position(text, b, enc)),
+                        idx.span(a, b, enc),
+                        (idx.position(a, enc), idx.position(b, enc)),
                         "{a}..{b} {enc:?}"
                     );
                 }
@@ -278,20 +371,20 @@ mod tests {
         let said = text.find("said").unwrap();
         // "Лукашенко " is 10 code points, 10 UTF-16 units, 19 bytes.
         assert_eq!(
-            idx.position(text, said, Encoding::Utf16),
+            idx.position(said, Encoding::Utf16),
             LineCol { line: 1, col: 10 }
         );
         assert_eq!(
-            idx.position(text, said, Encoding::Utf8),
+            idx.position(said, Encoding::Utf8),
             LineCol { line: 1, col: 19 }
         );
         let twice = text.find("twice").unwrap();
         // the emoji is two UTF-16 units and one code point
-        assert_eq!(idx.position(text, twice, Encoding::Utf16).col, 10 + 5 + 3);
-        assert_eq!(idx.position(text, twice, Encoding::Utf32).col, 10 + 5 + 2);
+        assert_eq!(idx.position(twice, Encoding::Utf16).col, 10 + 5 + 3);
+        assert_eq!(idx.position(twice, Encoding::Utf32).col, 10 + 5 + 2);
         let dash = text.find("dash").unwrap();
         assert_eq!(
-            idx.position(text, dash, Encoding::Utf16),
+            idx.position(dash, Encoding::Utf16),
             LineCol { line: 0, col: 10 }
         );
     }
@@ -309,7 +402,7 @@ mod tests {
             6
         );
         assert_eq!(
-            idx.position(text, 99, Encoding::Utf16),
+            idx.position(99, Encoding::Utf16),
             LineCol { line: 1, col: 2 }
         );
         // inside a surrogate pair: snaps to the character's start

@@ -194,8 +194,8 @@ struct Plan {
     transcript: (PathBuf, String),
 }
 
-fn position(text: &str, lines: &LineIndex, offset: usize) -> (u32, u32) {
-    let lc = lines.position(text, offset, Encoding::Utf16);
+fn position(lines: &LineIndex, offset: usize) -> (u32, u32) {
+    let lc = lines.position(offset, Encoding::Utf16);
     (lc.line, lc.col)
 }
 
@@ -245,7 +245,7 @@ impl Plan {
                 while !a.text.is_char_boundary(off) {
                     off -= 1;
                 }
-                let (l, c) = position(&a.text, lines, off);
+                let (l, c) = position(lines, off);
                 out.push((dir.join(&a.path), l, c));
             }
             out
@@ -646,7 +646,7 @@ fn keystrokes(conn: &mut Conn, plan: &Plan, args: &RunArgs) -> Result<Latency, S
             while !text.is_char_boundary(off) || text.as_bytes().get(off) == Some(&b'\n') {
                 off -= 1;
             }
-            at = position(text, &lines, off);
+            at = position(&lines, off);
             json!({"range": {"start": {"line": at.0, "character": at.1},
                              "end": {"line": at.0, "character": at.1}}, "text": "x"})
         } else {

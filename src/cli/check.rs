@@ -243,16 +243,12 @@ impl Report<'_> {
 
     /// `file:line:col` (1-based, columns in characters).
     fn loc(&self, d: &Document, span: Span) -> String {
-        let p = d
-            .lines
-            .position(&d.text, span.start as usize, Encoding::Utf32);
+        let p = d.lines.position(span.start as usize, Encoding::Utf32);
         format!("{}:{}:{}", self.rel(&d.path), p.line + 1, p.col + 1)
     }
 
     fn loc_json(&self, d: &Document, span: Span) -> Value {
-        let p = d
-            .lines
-            .position(&d.text, span.start as usize, Encoding::Utf32);
+        let p = d.lines.position(span.start as usize, Encoding::Utf32);
         json!({"path": self.rel(&d.path), "line": p.line + 1, "column": p.col + 1,
                "start": span.start, "end": span.end, "text": span.of(&d.text)})
     }

@@ -89,14 +89,12 @@ pub fn position_to_offset(doc: &Document, pos: Position, enc: Encoding) -> usize
 }
 
 pub fn offset_to_position(doc: &Document, offset: usize, enc: Encoding) -> Position {
-    let lc = doc.lines.position(&doc.text, offset, enc);
+    let lc = doc.lines.position(offset, enc);
     Position::new(lc.line, lc.col)
 }
 
 pub fn span_to_range(doc: &Document, span: Span, enc: Encoding) -> Range {
-    let (a, b) = doc
-        .lines
-        .span(&doc.text, span.start as usize, span.end as usize, enc);
+    let (a, b) = doc.lines.span(span.start as usize, span.end as usize, enc);
     Range::new(Position::new(a.line, a.col), Position::new(b.line, b.col))
 }
 

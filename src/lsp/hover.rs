@@ -40,11 +40,7 @@ pub fn hover(view: &View, uri: &Uri, pos: Position) -> Option<Hover> {
 
 /// `file.txt:12` as a markdown link to the line.
 fn place_link(view: &View, doc: &Document, span: Span) -> String {
-    let line = doc
-        .lines
-        .position(&doc.text, span.start as usize, view.enc)
-        .line
-        + 1;
+    let line = doc.lines.position(span.start as usize, view.enc).line + 1;
     let name = display_name(&doc.path);
     match convert::path_to_uri(&doc.path) {
         Some(u) => format!("[{name}:{line}]({}#L{line})", u.as_str()),
