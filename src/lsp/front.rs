@@ -109,7 +109,7 @@ impl<S> Front<S> {
             let answer = shared
                 .read("references", move |v| {
                     let locs = navigation::references(v, &tp.text_document.uri, tp.position, decl);
-                    result_frame(&answering, &locs)
+                    locations_frame(&answering, locs.as_ref())
                 })
                 .await;
             let bytes = match answer {
@@ -132,24 +132,97 @@ impl<S> Front<S> {
     }
 }
 
-/// The frame of a successful response.
-fn result_frame<T: Serialize>(id: &Id, result: &T) -> serde_json::Result<Vec<u8>> {
-    #[derive(Serialize)]
-    struct Body<'a, T> {
-        jsonrpc: &'static str,
-        id: &'a Id,
-        result: &'a T,
+/// The frame of a successful response whose result is `locations` (`null`
+/// when `None`), written once into a buffer of its final size, header
+/// first: the list comes to megabytes, and a body written on its own, then
+/// copied behind its header, was a second pass over fresh pages.
+fn locations_frame(
+    id: &Id,
+    locations: Option<&navigation::Locations>,
+) -> serde_json::Result<Vec<u8>> {
+    let json = match locations {
+        Some(l) => Some(l.json().ok_or_else(|| {
+            <serde_json::Error as serde::ser::Error>::custom("a URI not written as JSON")
+        })?),
+        None => None,
+    };
+    let head = serde_json::to_vec(&Head { jsonrpc: "2.0", id })?;
+    // `{"jsonrpc":"2.0","id":1}` opened again: `,"result":` + the list + `}`
+    let open = &head[..head.len() - 1];
+    const RESULT: &[u8] = b",\"result\":";
+    let result_len = json.as_ref().map_or(4, |j| j.bytes());
+    let len = open.len() + RESULT.len() + result_len + 1;
+    let header = format!("Content-Length: {len}\r\n\r\n");
+    let mut frame = Vec::with_capacity(header.len() + len);
+    frame.extend_from_slice(header.as_bytes());
+    frame.extend_from_slice(open);
+    frame.extend_from_slice(RESULT);
+    match json {
+        Some(j) => j.write(&mut frame),
+        None => frame.extend_from_slice(b"null"),
     }
-    let body = serde_json::to_vec(&Body {
-        jsonrpc: "2.0",
-        id,
-        result,
-    })?;
-    Ok(transport::framed(&body))
+    frame.push(b'}');
+    Ok(frame)
+}
+
+/// The start of a response, before its result.
+#[derive(Serialize)]
+struct Head<'a> {
+    jsonrpc: &'static str,
+    id: &'a Id,
 }
 
 /// The frame of an error response.
 fn error_frame(id: Id, e: jsonrpc::Error) -> Vec<u8> {
     // a small struct of strings and numbers: serialising it cannot fail
     transport::framed(&serde_json::to_vec(&Response::from_error(id, e)).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+    use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
+
+    /// The header and body of a frame, the body as JSON.
+    fn parts(frame: &[u8]) -> (usize, serde_json::Value) {
+        let text = std::str::from_utf8(frame).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let len = head
+            .strip_prefix("Content-Length: ")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(len, body.len(), "Content-Length is the body's length");
+        (len, serde_json::from_str(body).unwrap())
+    }
+
+    #[test]
+    fn a_locations_frame_is_the_response_tower_lsp_server_would_write() {
+        let a = Uri::from_str("file:///tmp/a%20b.txt").unwrap();
+        let range = Range::new(Position::new(3, 1), Position::new(3, 12));
+        let mut locs = navigation::Locations::default();
+        locs.push(&a, range);
+        locs.push(&a, Range::new(Position::new(40, 0), Position::new(41, 2)));
+        for id in [Id::Number(7), Id::String("x\"y".into())] {
+            let want = serde_json::to_value(Response::from_ok(
+                id.clone(),
+                serde_json::to_value(vec![
+                    Location::new(a.clone(), range),
+                    Location::new(
+                        a.clone(),
+                        Range::new(Position::new(40, 0), Position::new(41, 2)),
+                    ),
+                ])
+                .unwrap(),
+            ))
+            .unwrap();
+            let (_, got) = parts(&locations_frame(&id, Some(&locs)).unwrap());
+            assert_eq!(got, want);
+            let (_, none) = parts(&locations_frame(&id, None).unwrap());
+            let null =
+                serde_json::to_value(Response::from_ok(id, serde_json::Value::Null)).unwrap();
+            assert_eq!(none, null);
+        }
+    }
 }

@@ -95,6 +95,90 @@ impl Locations {
     }
 }
 
+impl Locations {
+    /// The list as the JSON [`Serialize`] writes for it (the `Location[]`
+    /// it stands for), its length known before it is written; `None` if a
+    /// URI cannot be written as JSON. For a long list writing is what
+    /// references spends most of its time on: at 10k generated articles a
+    /// common name has 30,000 mentions, 6 MB of JSON, and serde's writer,
+    /// escaping every field name and growing its buffer by doubling (each
+    /// step a copy into fresh pages), took as long as finding them.
+    pub fn json(&self) -> Option<LocationsJson<'_>> {
+        let uris = self
+            .runs
+            .iter()
+            .map(|(u, _)| JsonUri::of(u))
+            .collect::<Option<Vec<JsonUri>>>()?;
+        let mut numbers = itoa::Buffer::new();
+        let mut len = 2 + self.len().saturating_sub(1);
+        for (uri, (_, ranges)) in uris.iter().zip(&self.runs) {
+            for r in ranges {
+                len += LOCATION_FIXED + uri.json().len();
+                for n in [r.start.line, r.start.character, r.end.line, r.end.character] {
+                    len += numbers.format(n).len();
+                }
+            }
+        }
+        Some(LocationsJson {
+            locations: self,
+            uris,
+            len,
+        })
+    }
+}
+
+/// [`Locations`] about to be written as JSON.
+pub struct LocationsJson<'a> {
+    locations: &'a Locations,
+    /// Each run's URI as JSON.
+    uris: Vec<JsonUri>,
+    len: usize,
+}
+
+impl LocationsJson<'_> {
+    /// The number of bytes [`LocationsJson::write`] appends.
+    pub fn bytes(&self) -> usize {
+        self.len
+    }
+
+    /// Append the JSON to `out`.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        out.reserve(self.len);
+        let mut numbers = itoa::Buffer::new();
+        out.push(b'[');
+        let mut first = true;
+        for (uri, (_, ranges)) in self.uris.iter().zip(&self.locations.runs) {
+            for r in ranges {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                let parts = [
+                    (&b"{\"uri\":"[..], None),
+                    (uri.json().as_bytes(), None),
+                    (b",\"range\":{\"start\":{\"line\":", Some(r.start.line)),
+                    (b",\"character\":", Some(r.start.character)),
+                    (b"},\"end\":{\"line\":", Some(r.end.line)),
+                    (b",\"character\":", Some(r.end.character)),
+                ];
+                for (text, n) in parts {
+                    out.extend_from_slice(text);
+                    if let Some(n) = n {
+                        out.extend_from_slice(numbers.format(n).as_bytes());
+                    }
+                }
+                out.extend_from_slice(b"}}}");
+            }
+        }
+        out.push(b']');
+    }
+}
+
+/// The bytes of one location in [`Locations::write_json`] besides its URI
+/// and its four numbers.
+const LOCATION_FIXED: usize =
+    r#"{"uri":,"range":{"start":{"line":,"character":},"end":{"line":,"character":}}}"#.len();
+
 impl Serialize for Locations {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
@@ -204,18 +288,48 @@ mod tests {
         let b = Uri::from_str("file:///tmp/b.txt").unwrap();
         let r = |l: u32, c: u32| Range::new(Position::new(l, c), Position::new(l, c + 3));
         let mut locs = Locations::default();
-        for (u, range) in [(&a, r(0, 1)), (&a, r(2, 0)), (&b, r(1, 1)), (&a, r(5, 5))] {
+        let far = Range::new(
+            Position::new(99_999, 4_294_967_292),
+            Position::new(100_000, 0),
+        );
+        for (u, range) in [
+            (&a, r(0, 1)),
+            (&a, r(2, 0)),
+            (&b, r(1, 1)),
+            (&a, r(5, 5)),
+            (&b, far),
+        ] {
             locs.push(u, range);
         }
-        assert_eq!(locs.len(), 4);
+        assert_eq!(locs.len(), 5);
         let text = serde_json::to_string(&locs).unwrap();
         let value = serde_json::to_value(&locs).unwrap();
         let list = locs.into_vec();
-        assert_eq!(list.len(), 4);
+        assert_eq!(list.len(), 5);
         assert_eq!(text, serde_json::to_string(&list).unwrap());
+        let again = locs_again(&list);
+        let json = again.json().unwrap();
+        assert_eq!(json.bytes(), text.len());
+        let mut written = b"x".to_vec();
+        json.write(&mut written);
+        assert_eq!(written, [&b"x"[..], text.as_bytes()].concat());
         assert_eq!(value, serde_json::to_value(&list).unwrap());
         let empty = Locations::default();
         assert!(empty.is_empty());
         assert_eq!(serde_json::to_string(&empty).unwrap(), "[]");
+        let mut written = Vec::new();
+        let json = empty.json().unwrap();
+        assert_eq!(json.bytes(), 2);
+        json.write(&mut written);
+        assert_eq!(written, b"[]");
+    }
+
+    /// The list again as runs, for writing it a second way.
+    fn locs_again(list: &[Location]) -> Locations {
+        let mut locs = Locations::default();
+        for l in list {
+            locs.push(&l.uri, l.range);
+        }
+        locs
     }
 }

@@ -234,14 +234,28 @@ pub async fn write_frames<S, O>(
         if pending.is_empty() && !(queued.is_empty() && noted.is_empty()) {
             let mut batch = Vec::with_capacity(
                 queued.iter().map(Vec::len).sum::<usize>()
-                    + noted.iter().map(|n| n.frame.len()).sum::<usize>(),
+                    + noted
+                        .iter()
+                        .map(|n| n.frame.len())
+                        .filter(|&l| l < OWN_WRITE)
+                        .sum::<usize>(),
             );
             for e in queued.drain(..) {
                 batch.extend_from_slice(&e);
             }
             let mut written = Vec::new();
             for n in noted.drain(..) {
-                batch.extend_from_slice(&n.frame);
+                if n.frame.len() >= OWN_WRITE {
+                    // what came before it first, then the frame itself
+                    if output.write_all(&batch).await.is_err()
+                        || output.write_all(&n.frame).await.is_err()
+                    {
+                        return;
+                    }
+                    batch.clear();
+                } else {
+                    batch.extend_from_slice(&n.frame);
+                }
                 written.extend(n.written);
             }
             if output.write_all(&batch).await.is_err() {
@@ -332,6 +346,11 @@ impl From<Vec<u8>> for Note {
 /// ones are written.
 pub const NOTES_QUEUED: usize = 64;
 
+/// A note at least this long is written on its own, not copied into the
+/// batch around it: the answer to references on a common name is
+/// megabytes, and copying it was a pass over fresh pages.
+const OWN_WRITE: usize = 1 << 20;
+
 /// (header length, body length) of a buffered frame start.
 fn frame_len(buf: &[u8]) -> Option<(usize, usize)> {
     let end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
@@ -351,6 +370,41 @@ mod tests {
 
     fn frame(body: &str) -> Vec<u8> {
         framed(body.as_bytes())
+    }
+
+    /// A note too long to copy into a batch is written on its own, in its
+    /// place among the others, and each one's sender hears it was written.
+    #[tokio::test]
+    async fn a_long_note_keeps_its_place() {
+        let (server, from_server) = tokio::io::duplex(64);
+        let (output, mut client) = tokio::io::duplex(4 << 20);
+        let (_errors_tx, errors_rx) = mpsc::unbounded_channel();
+        let (notes_tx, notes_rx) = mpsc::channel(8);
+        let writer = tokio::spawn(write_frames(from_server, output, errors_rx, notes_rx));
+        let long = frame(&format!("{{\"x\":\"{}\"}}", "a".repeat(OWN_WRITE)));
+        let frames = [frame("{\"n\":1}"), long, frame("{\"n\":3}")];
+        let mut told = Vec::new();
+        for f in &frames {
+            let (tx, rx) = oneshot::channel();
+            told.push(rx);
+            notes_tx
+                .send(Note {
+                    frame: f.clone(),
+                    written: vec![tx],
+                })
+                .await
+                .unwrap();
+        }
+        let want = frames.concat();
+        let mut out = vec![0; want.len()];
+        client.read_exact(&mut out).await.unwrap();
+        assert!(out == want, "frames written out of order or changed");
+        for rx in told {
+            rx.await.expect("told once written");
+        }
+        drop(server);
+        drop(notes_tx);
+        writer.await.unwrap();
     }
 
     /// A note sent while the server is half-way through a frame is written
