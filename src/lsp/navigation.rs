@@ -1,7 +1,6 @@
 //! Going places: definition, references and highlights, for entity
 //! mentions and for repeated statements.
 
-use serde::ser::{Serialize, SerializeSeq, Serializer};
 use tower_lsp_server::ls_types::{
     DocumentHighlight, DocumentHighlightKind, GotoDefinitionResponse, Location, Position, Range,
     Uri,
@@ -63,8 +62,7 @@ pub fn definition(view: &View, uri: &Uri, pos: Position) -> Option<GotoDefinitio
 }
 
 /// A list of locations as consecutive runs in one document: each
-/// document's URI is kept, and written as JSON, once. Serialises as the
-/// `Location[]` it stands for.
+/// document's URI is kept, and written as JSON, once.
 #[derive(Debug, Default)]
 pub struct Locations {
     runs: Vec<(Uri, Vec<Range>)>,
@@ -93,11 +91,9 @@ impl Locations {
         }
         out
     }
-}
 
-impl Locations {
-    /// The list as the JSON [`Serialize`] writes for it (the `Location[]`
-    /// it stands for), its length known before it is written; `None` if a
+    /// The list as JSON, the `Location[]` it stands for, its length known
+    /// before it is written; `None` if a
     /// URI cannot be written as JSON. For a long list writing is what
     /// references spends most of its time on: at 10k generated articles a
     /// common name has 30,000 mentions, 6 MB of JSON, and serde's writer,
@@ -178,27 +174,6 @@ impl LocationsJson<'_> {
 /// and its four numbers.
 const LOCATION_FIXED: usize =
     r#"{"uri":,"range":{"start":{"line":,"character":},"end":{"line":,"character":}}}"#.len();
-
-impl Serialize for Locations {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Loc<'a> {
-            uri: &'a JsonUri,
-            range: &'a Range,
-        }
-        let mut seq = s.serialize_seq(Some(self.len()))?;
-        for (uri, ranges) in &self.runs {
-            // the URI as JSON once: escaping it again for every location
-            // was a seventh of writing a long list
-            let uri = JsonUri::of(uri)
-                .ok_or_else(|| serde::ser::Error::custom("a URI not written as JSON"))?;
-            for range in ranges {
-                seq.serialize_element(&Loc { uri: &uri, range })?;
-            }
-        }
-        seq.end()
-    }
-}
 
 pub fn references(
     view: &View,
@@ -302,34 +277,22 @@ mod tests {
             locs.push(u, range);
         }
         assert_eq!(locs.len(), 5);
-        let text = serde_json::to_string(&locs).unwrap();
-        let value = serde_json::to_value(&locs).unwrap();
-        let list = locs.into_vec();
-        assert_eq!(list.len(), 5);
-        assert_eq!(text, serde_json::to_string(&list).unwrap());
-        let again = locs_again(&list);
-        let json = again.json().unwrap();
-        assert_eq!(json.bytes(), text.len());
+        let json = locs.json().unwrap();
+        let bytes = json.bytes();
         let mut written = b"x".to_vec();
         json.write(&mut written);
+        let list = locs.into_vec();
+        assert_eq!(list.len(), 5);
+        // what serde writes for the protocol's own list
+        let text = serde_json::to_string(&list).unwrap();
+        assert_eq!(bytes, text.len());
         assert_eq!(written, [&b"x"[..], text.as_bytes()].concat());
-        assert_eq!(value, serde_json::to_value(&list).unwrap());
         let empty = Locations::default();
         assert!(empty.is_empty());
-        assert_eq!(serde_json::to_string(&empty).unwrap(), "[]");
         let mut written = Vec::new();
         let json = empty.json().unwrap();
         assert_eq!(json.bytes(), 2);
         json.write(&mut written);
         assert_eq!(written, b"[]");
-    }
-
-    /// The list again as runs, for writing it a second way.
-    fn locs_again(list: &[Location]) -> Locations {
-        let mut locs = Locations::default();
-        for l in list {
-            locs.push(&l.uri, l.range);
-        }
-        locs
     }
 }
