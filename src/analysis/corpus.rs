@@ -18,7 +18,7 @@ use super::claims::{ClaimIndex, Link};
 use super::config::Config;
 use super::dates::Date;
 use super::entities::resolve::DocKeys;
-use super::entities::{DocId, EntityId, EntityIndex, EntityInfo, EntityKind, Stopped};
+use super::entities::{Articles, DocId, EntityId, EntityIndex, EntityInfo, EntityKind, Stopped};
 use super::figures::{self, Conflict, Figure, FigureIndex};
 use super::span::Span;
 use super::statements::Statement;
@@ -437,6 +437,56 @@ impl Corpus {
 
     pub fn entity(&self, id: EntityId) -> Option<Arc<EntityInfo>> {
         self.entities.entity(id)
+    }
+
+    /// The articles that mention entity `e`: how many, and the first
+    /// `listed` in path order. Worked out once per description, which is
+    /// kept until an edit touches the entity (a document's path never
+    /// changes, so neither does their order): at 100k generated articles a
+    /// head of state is in some 90,000 articles, and every hover on it went
+    /// through all of its 300,000 mentions again, 4-8 ms each time.
+    pub fn entity_articles<'a>(
+        &self,
+        e: &'a EntityInfo,
+        listed: usize,
+    ) -> std::borrow::Cow<'a, Articles> {
+        use std::borrow::Cow;
+        let a = e.articles.get_or_init(|| self.articles_of(e, listed));
+        if a.asked == listed {
+            Cow::Borrowed(a)
+        } else {
+            // kept for another number: worked out again, not kept
+            Cow::Owned(self.articles_of(e, listed))
+        }
+    }
+
+    fn articles_of(&self, e: &EntityInfo, listed: usize) -> Articles {
+        let mut per_doc: Vec<(DocId, u32, Span)> = Vec::new();
+        for &(d, s) in &e.mentions {
+            match per_doc.last_mut() {
+                Some(last) if last.0 == d => last.1 += 1,
+                _ => per_doc.push((d, 1, s)),
+            }
+        }
+        let count = per_doc.len();
+        // by path, not by document id: ids follow the order in which files
+        // arrived, and the same corpus must read the same however built;
+        // only the listed ones are sorted
+        let by_path = |a: &(DocId, u32, Span), b: &(DocId, u32, Span)| {
+            let rank = |d: DocId| self.path_rank(d);
+            rank(a.0).cmp(&rank(b.0)).then(a.2.start.cmp(&b.2.start))
+        };
+        if per_doc.len() > listed {
+            per_doc.select_nth_unstable_by(listed, by_path);
+            per_doc.truncate(listed);
+        }
+        per_doc.sort_by(by_path);
+        per_doc.shrink_to_fit();
+        Articles {
+            count,
+            first: per_doc,
+            asked: listed,
+        }
     }
 
     /// [`Corpus::entity`], given up soon after `stop()` turns true (see
@@ -964,6 +1014,61 @@ mod tests {
              \"Are we producing gas? No, we receive natural gas from fraternal Russia. \
              Are we producing {figure} of oil to provide our refineries? No,\" he said.\n"
         )
+    }
+
+    /// An entity's articles: how many, the first ones in path order with
+    /// their counts and first mentions, worked out once per description
+    /// and again (not kept) for another number; a new description after
+    /// an edit works them out afresh.
+    #[test]
+    fn entity_articles_are_counted_in_path_order_and_kept() {
+        use std::borrow::Cow;
+        let mut c = Corpus::default();
+        let up = |c: &mut Corpus, p: &str, text: String| {
+            let t: Arc<str> = Arc::from(text);
+            let a = Arc::new(crate::analysis::analyze(&t, &Config::default()));
+            c.upsert(PathBuf::from(p), t, a);
+        };
+        // arriving out of path order; each names him twice (headline and
+        // text), "d.txt" three times
+        for p in ["d.txt", "b/x.txt", "a.txt", "c.txt"] {
+            up(&mut c, p, article("25 million tonnes"));
+        }
+        let twice = format!("{}Mr Lukashenko left.\n", article("25 million tonnes"));
+        up(&mut c, "d.txt", twice);
+        let d = c.doc_id(Path::new("a.txt")).unwrap();
+        let at = c.doc(d).unwrap().text.find("Alexander").unwrap();
+        let (_, eid) = c.entity_at(d, at).unwrap();
+        let e = c.entity(eid).unwrap();
+        let name = |id: DocId| c.doc(id).unwrap().path.to_string_lossy().into_owned();
+        let a = c.entity_articles(&e, 3);
+        assert!(matches!(a, Cow::Borrowed(_)), "kept with the description");
+        assert_eq!(a.count, 4);
+        let first: Vec<(String, u32)> = a.first.iter().map(|f| (name(f.0), f.1)).collect();
+        assert_eq!(
+            first,
+            [
+                ("a.txt".into(), 2),
+                ("b/x.txt".into(), 2),
+                ("c.txt".into(), 2)
+            ]
+        );
+        for &(id, _, span) in &a.first {
+            assert_eq!(span, e.mentions.iter().find(|m| m.0 == id).unwrap().1);
+        }
+        // the same description answers from what it kept
+        let again = c.entity(eid).unwrap();
+        assert!(Arc::ptr_eq(&e, &again));
+        assert!(matches!(c.entity_articles(&again, 3), Cow::Borrowed(_)));
+        let all = c.entity_articles(&e, 10);
+        assert!(matches!(all, Cow::Owned(_)), "another number is not kept");
+        assert_eq!(all.first.len(), 4);
+        assert_eq!((name(all.first[3].0), all.first[3].1), ("d.txt".into(), 3));
+        // an edit that touches him: a new description, counted again
+        up(&mut c, "c.txt", "Nothing about anyone here.\n".into());
+        let (_, eid) = c.entity_at(d, at).unwrap();
+        let e = c.entity(eid).unwrap();
+        assert_eq!(c.entity_articles(&e, 3).count, 3);
     }
 
     /// A document's path rank orders documents as their paths do, after

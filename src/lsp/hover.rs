@@ -13,7 +13,7 @@ use crate::analysis::span::Span;
 use crate::analysis::text::snippet;
 
 /// How many places a hover lists before summarising the rest.
-const LISTED: usize = 8;
+pub const LISTED: usize = 8;
 
 pub fn hover(view: &View, uri: &Uri, pos: Position) -> Option<Hover> {
     let (id, doc) = view.doc(uri)?;
@@ -87,27 +87,8 @@ pub fn entity_markdown(view: &View, e: &EntityInfo) -> String {
     if !aliases.is_empty() {
         let _ = writeln!(md, "\nAlso written: {}", aliases.join(", "));
     }
-    let mut per_doc: Vec<(DocId, usize, Span)> = Vec::new();
-    for &(d, s) in &e.mentions {
-        match per_doc.last_mut() {
-            Some(last) if last.0 == d => last.1 += 1,
-            _ => per_doc.push((d, 1, s)),
-        }
-    }
-    // listed by path, not by document id: ids follow the order in which
-    // files arrived, and the same corpus must read the same however built;
-    // only the listed ones are sorted (a capital is in most articles)
-    let by_path = |a: &(DocId, usize, Span), b: &(DocId, usize, Span)| {
-        let rank = |d: DocId| view.corpus.path_rank(d);
-        rank(a.0).cmp(&rank(b.0)).then(a.2.start.cmp(&b.2.start))
-    };
-    if per_doc.len() > LISTED {
-        per_doc.select_nth_unstable_by(LISTED, by_path);
-    }
-    let shown = per_doc.len().min(LISTED);
-    per_doc[..shown].sort_by(by_path);
-    // mentions come ordered by document: one entry per article
-    let n_docs = per_doc.len();
+    let articles = view.corpus.entity_articles(e, LISTED);
+    let n_docs = articles.count;
     let _ = writeln!(
         md,
         "\n{} mention{} in {} article{}:",
@@ -116,13 +97,17 @@ pub fn entity_markdown(view: &View, e: &EntityInfo) -> String {
         n_docs,
         if n_docs == 1 { "" } else { "s" }
     );
-    for (d, n, first) in per_doc.iter().take(LISTED) {
-        if let Some(doc) = view.corpus.doc(*d) {
-            let _ = writeln!(md, "- {} ×{n}", place_link(view, doc, *first));
+    for &(d, n, first) in &articles.first {
+        if let Some(doc) = view.corpus.doc(d) {
+            let _ = writeln!(md, "- {} ×{n}", place_link(view, doc, first));
         }
     }
-    if per_doc.len() > LISTED {
-        let _ = writeln!(md, "- … and {} more articles", per_doc.len() - LISTED);
+    if n_docs > articles.first.len() {
+        let _ = writeln!(
+            md,
+            "- … and {} more articles",
+            n_docs - articles.first.len()
+        );
     }
     md
 }

@@ -159,4 +159,19 @@ pub struct EntityInfo {
     pub roles: Vec<String>,
     /// Every mention, ordered by document (id) then span, without repeats.
     pub mentions: Vec<(DocId, Span)>,
+    /// The articles it is mentioned in, once worked out
+    /// ([`crate::analysis::corpus::Corpus::entity_articles`]).
+    pub articles: std::sync::OnceLock<Articles>,
+}
+
+/// The articles that mention an entity.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Articles {
+    /// How many.
+    pub count: usize,
+    /// The first in path order, at most as many as were asked for: each
+    /// with its number of mentions and its first mention.
+    pub first: Vec<(DocId, u32, Span)>,
+    /// How many were asked for.
+    pub asked: usize,
 }
