@@ -148,7 +148,9 @@ fn locations_frame(
     };
     let head = serde_json::to_vec(&Head { jsonrpc: "2.0", id })?;
     // `{"jsonrpc":"2.0","id":1}` opened again: `,"result":` + the list + `}`
-    let open = &head[..head.len() - 1];
+    let open = head.strip_suffix(b"}").ok_or_else(|| {
+        <serde_json::Error as serde::ser::Error>::custom("a response head not written as an object")
+    })?;
     const RESULT: &[u8] = b",\"result\":";
     let result_len = json.as_ref().map_or(4, |j| j.bytes());
     let len = open.len() + RESULT.len() + result_len + 1;

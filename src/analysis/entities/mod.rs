@@ -159,9 +159,10 @@ pub struct EntityInfo {
     pub roles: Vec<String>,
     /// Every mention, ordered by document (id) then span, without repeats.
     pub mentions: Vec<(DocId, Span)>,
-    /// The articles it is mentioned in, once worked out
-    /// ([`crate::analysis::corpus::Corpus::entity_articles`]).
-    pub articles: std::sync::OnceLock<Articles>,
+    /// The articles it is mentioned in, once worked out: set only by
+    /// [`crate::analysis::corpus::Corpus::entity_articles`], which answers
+    /// from it.
+    pub(crate) articles: std::sync::OnceLock<Articles>,
 }
 
 /// The articles that mention an entity.
