@@ -452,7 +452,8 @@ impl Corpus {
     ) -> std::borrow::Cow<'a, Articles> {
         use std::borrow::Cow;
         let a = e.articles.get_or_init(|| self.articles_of(e, listed));
-        if a.asked == listed {
+        // what was kept answers any number that lists the same articles
+        if a.first.len() == listed.min(a.count) {
             Cow::Borrowed(a)
         } else {
             // kept for another number: worked out again, not kept
@@ -485,7 +486,6 @@ impl Corpus {
         Articles {
             count,
             first: per_doc,
-            asked: listed,
         }
     }
 

@@ -154,7 +154,7 @@ fn locations_frame(
     const RESULT: &[u8] = b",\"result\":";
     let result_len = json.as_ref().map_or(4, |j| j.bytes());
     let len = open.len() + RESULT.len() + result_len + 1;
-    let header = format!("Content-Length: {len}\r\n\r\n");
+    let header = transport::header(len);
     let mut frame = Vec::with_capacity(header.len() + len);
     frame.extend_from_slice(header.as_bytes());
     frame.extend_from_slice(open);

@@ -93,8 +93,8 @@ impl Locations {
     }
 
     /// The list as JSON, the `Location[]` it stands for, its length known
-    /// before it is written; `None` if a
-    /// URI cannot be written as JSON. For a long list writing is what
+    /// before it is written; `None` if a URI cannot be written as JSON.
+    /// For a long list writing is what
     /// references spends most of its time on: at 10k generated articles a
     /// common name has 30,000 mentions, 6 MB of JSON, and serde's writer,
     /// escaping every field name and growing its buffer by doubling (each
@@ -105,13 +105,13 @@ impl Locations {
             .iter()
             .map(|(u, _)| JsonUri::of(u))
             .collect::<Option<Vec<JsonUri>>>()?;
-        let mut numbers = itoa::Buffer::new();
+        let digits = |n: u32| n.checked_ilog10().map_or(1, |d| d as usize + 1);
         let mut len = 2 + self.len().saturating_sub(1);
         for (uri, (_, ranges)) in uris.iter().zip(&self.runs) {
             for r in ranges {
                 len += LOCATION_FIXED + uri.json().len();
                 for n in [r.start.line, r.start.character, r.end.line, r.end.character] {
-                    len += numbers.format(n).len();
+                    len += digits(n);
                 }
             }
         }
@@ -170,7 +170,7 @@ impl LocationsJson<'_> {
     }
 }
 
-/// The bytes of one location in [`Locations::write_json`] besides its URI
+/// The bytes of one location in [`LocationsJson::write`] besides its URI
 /// and its four numbers.
 const LOCATION_FIXED: usize =
     r#"{"uri":,"range":{"start":{"line":,"character":},"end":{"line":,"character":}}}"#.len();

@@ -52,9 +52,14 @@ fn error_frame(id: Value, code: i64, message: &str) -> Vec<u8> {
 
 /// A message body with its header: a whole frame.
 pub fn framed(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    let mut out = header(body.len()).into_bytes();
     out.extend_from_slice(body);
     out
+}
+
+/// The header of a frame whose body is `len` bytes.
+pub fn header(len: usize) -> String {
+    format!("Content-Length: {len}\r\n\r\n")
 }
 
 /// Why a frame was refused: the error code, a message, and the id to answer.

@@ -173,6 +173,4 @@ pub struct Articles {
     /// The first in path order, at most as many as were asked for: each
     /// with its number of mentions and its first mention.
     pub first: Vec<(DocId, u32, Span)>,
-    /// How many were asked for.
-    pub asked: usize,
 }
